@@ -2,6 +2,7 @@
 import numpy as np
 
 from ember.autograd import _saved_attrs as _sa
+from ember.backend._numpy_blas import transpose_into
 from ember._tensor import Tensor
 from ember.autograd import function as _function, grad_mode
 from ember.autograd.function import Primitive, unrecorded_binary
@@ -31,8 +32,15 @@ def _wide_product(x, wt, xp):
 
 def _addmm_array(b, x, wt, xp=np):
     if _wide_product(x, wt, xp):
-        # the product as (n, m), then the bias added while it is copied into a row-major result
-        return np.add(np.matmul(wt.T, x.T).T, b, out=np.empty((x.shape[0], wt.shape[1]), x.dtype))
+        # the product as (n, m), copied into a row-major result by BLAS's transposing copy (a third of
+        # NumPy's strided loop at (512, 64)) and the bias added in place; without it the bias is added
+        # while NumPy copies (the same sums either way)
+        r = np.matmul(wt.T, x.T)
+        out = np.empty((x.shape[0], wt.shape[1]), x.dtype)
+        if transpose_into(r, out):
+            out += b
+            return out
+        return np.add(r.T, b, out=out)
     y = xp.matmul(x, wt)
     y += b
     if y.dtype != x.dtype:      # bfloat16 (ml_dtypes): accumulated in float32, rounded back like PyTorch
@@ -42,7 +50,9 @@ def _addmm_array(b, x, wt, xp=np):
 
 def _mm_array(x, wt, xp=np):
     if _wide_product(x, wt, xp):     # (see above; the result copied row-major, as PyTorch's is)
-        return np.ascontiguousarray(np.matmul(wt.T, x.T).T)
+        r = np.matmul(wt.T, x.T)
+        out = np.empty((x.shape[0], wt.shape[1]), x.dtype)
+        return out if transpose_into(r, out) else np.ascontiguousarray(r.T)
     y = xp.matmul(x, wt)
     return y if y.dtype == x.dtype else y.astype(x.dtype)     # bfloat16: see above
 
