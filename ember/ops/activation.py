@@ -860,7 +860,9 @@ class Gelu(Primitive):
                 if xd.dtype == np.float32 and (slope is not None or (cdf is None and not _PYTORCH_BITS[0])):
                     if slope is None:                        # the derivative as the forward keeps it
                         slope = _gelu_fast32.slope(xd)
-                    return Tensor._make(np.multiply(gd, slope.reshape(xd.shape)), x._device), None
+                    # the gradient written over the slope (this node's own buffer, used once): no new array
+                    gx = slope.reshape(xd.shape)
+                    return Tensor._make(np.multiply(gd, gx, out=gx), x._device), None
                 if cdf is None and xd.dtype == np.float32:   # the forward's Phi(x), as it keeps it
                     cdf = _gelu_f32.onednn_gelu(xd, keep_cdf=True)[1]
                 return Tensor._make(_gelu.gelu_backward(gd, xd, cdf), x._device), None
