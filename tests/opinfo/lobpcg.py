@@ -50,6 +50,6 @@ def _errors():
 
 
 OPS = [
-    OpInfo('lobpcg', _run, _samples, ref=_ref, atol=1e-3, grad_atol=1e-4, noncontig=False),
+    OpInfo('lobpcg', _run, _samples, ref=_ref, atol=1e-3, grad_atol=1e-4, noncontig=False, called=ember.lobpcg),
     OpInfo('lobpcg_errors', ember.lobpcg, lambda rng: [], grad=False, error_inputs=_errors),
 ]
