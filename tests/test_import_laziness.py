@@ -20,7 +20,7 @@ LAZY = ['ember.nn', 'ember.optim', 'ember.utils.data', 'ember.utils.checkpoint',
         'ember.multiprocessing', 'multiprocessing', 'uuid', 'tempfile',
         'ember.backends', 'ember.cuda', 'ember.accelerator', 'ember.cpu', 'ember._trace', 'traceback', 'string',
         'ember.jit', 'ember.compiler', 'ember.functional', 'ember.types', 'ember.torch_version', 'ember._tags',
-        'ember._compile', 'ember._sym']
+        'ember._compile', 'ember._sym', 'glob']
 
 
 def _run(code, **env):

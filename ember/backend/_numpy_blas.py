@@ -9,7 +9,6 @@ for an unsuffixed name the integer width is unknown. Where none is found (anothe
 BLAS) :func:`function` returns None and callers keep their NumPy formulas.
 """
 import ctypes
-import glob
 import os
 
 import numpy as np
@@ -21,6 +20,7 @@ _LIBRARIES = []
 
 def _libraries():
     if not _LIBRARIES:
+        import glob     # (here: not worth its import at ``import ember``)
         root = os.path.dirname(np.__file__)
         paths = sorted(glob.glob(os.path.join(root + '.libs', '*openblas*')) +
                        glob.glob(os.path.join(root, '.dylibs', '*openblas*')))
