@@ -83,8 +83,6 @@ SKIP_ALL_DIFFERS = {
     'matmul': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch UnsafeViewBackward0(MvBackward0)',
     'matrix_power': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), '
         'PyTorch UnsafeViewBackward0(BmmBackward0)',
-    'nanquantile': 'ember SqueezeBackward4(SqueezeBackward1), PyTorch SqueezeBackward4(LerpBackward1)',
-    'quantile': 'ember SqueezeBackward4(SqueezeBackward1), PyTorch SqueezeBackward4(LerpBackward1)',
 }
 
 _SKIP_ALL_REASONS = {**{key: f'not yet matched: {what}' for key, what in SKIP_ALL_DIFFERS.items()},

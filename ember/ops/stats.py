@@ -17,7 +17,6 @@ from ember.ops._numpy_keywords import NOT_GIVEN
 from ember.ops._registry import op
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
-from ember.ops.inplace_views import named_as_inplace
 from ember.ops._util import wrap_dim
 from ember.ops.reduce import _named
 
@@ -37,11 +36,10 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
                            f"but got {interpolation}")
-    scalar_q = not isinstance(q, Tensor)
-    if scalar_q:
+    if not isinstance(q, Tensor):
         if not 0 <= q <= 1:
             raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q}")
-        qs = input.new_tensor([float(q)])
+        q = input.new_tensor(float(q))
     else:
         if q.ndim > 1:
             raise RuntimeError("quantile() q must be a scalar or 1D tensor")
@@ -49,52 +47,52 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
             raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
         if bool(((q < 0) | (q > 1)).any()):
             raise RuntimeError("quantile() q values must be in the range [0, 1]")
-        scalar_q = q.ndim == 0
-        qs = q.reshape(-1).detach()
-    # reduce along one dim, moved last; q's dim leads the result
-    if dim is None:
-        x = input.reshape(-1)
-        kept_shape = [1] * input.ndim
-    else:
+    # PyTorch's steps (its graph: SqueezeBackward4 over LerpBackward1 over two gathers from the viewed sort, and its
+    # bits: lerp's formula): the values sorted along the reduced dim, moved last; the ranks q * (count - 1), one per
+    # q along the last dim; the values at the ranks below and above, interpolated in place
+    if dim is not None:
         dim = wrap_dim(dim, input.ndim)
-        x = input.movedim(dim, -1) if input.ndim else input.reshape(1)
-        kept_shape = list(input.shape)
-        if input.ndim:
-            kept_shape[dim] = 1
-    values = x.sort(-1).values                 # NaNs sort last
-    n = values.shape[-1]
-    nan = values.isnan()
-    count = (~nan).sum(-1, keepdim=True) if ignore_nan else None
-    last = (count - 1).clamp(min=0).to(values.dtype) if ignore_nan else values.new_full(values.shape[:-1] + (1,),
-                                                                                         float(n - 1))
-    qv = qs.reshape((-1,) + (1,) * values.ndim)                    # (Q, ..., 1)
-    rank = qv * last                                                 # (Q, ..., 1)
+    if dim is None:
+        values = input.flatten().sort().values
+    elif dim == input.ndim - 1:
+        values = input.sort().values
+    else:
+        values = input.unsqueeze(-1).transpose(dim, -1).sort().values
+    if dim is not None and input.ndim:
+        out_shape = list(input.shape)
+        if keepdim:
+            out_shape[dim] = 1
+        else:
+            del out_shape[dim]
+    else:
+        out_shape = [1] * input.ndim if keepdim else []
+    values = values.view(out_shape + [values.shape[-1]])
+    if ignore_nan:      # the count of values that are not NaN (an all-NaN slice: rank 0, a NaN)
+        ranks = q * ((~values.isnan()).sum(-1, True) - 1)
+        ranks.masked_fill_(ranks < 0, 0)
+    else:               # a slice holding a NaN takes its last (sorted: NaN) value
+        last = values.shape[-1] - 1
+        scaled, has_nan = _broadcast_tensors(q * last, values.isnan().any(-1, True))
+        ranks = scaled.masked_fill(has_nan, last)
     if interpolation == 'lower':
-        rank = rank.floor()
+        ranks.floor_()
     elif interpolation == 'higher':
-        rank = rank.ceil()
+        ranks.ceil_()
     elif interpolation == 'nearest':
-        rank = rank.round()                                          # half to even, as PyTorch
-    lo_i = rank.floor().long().clamp(0, n - 1)
-    hi_i = rank.ceil().long().clamp(0, n - 1)
-    expanded = values.unsqueeze(0).expand((qv.shape[0],) + tuple(values.shape))
-    lo = expanded.gather(-1, lo_i)
-    hi = expanded.gather(-1, hi_i)
-    if interpolation == 'midpoint':
-        out = (lo + hi) * 0.5
-    else:
-        weight = rank - rank.floor()
-        out = lo + (hi - lo) * weight
-    if ignore_nan:
-        out = _where(count.unsqueeze(0) == 0, float('nan'), out)     # an all-NaN slice has no quantile
-    else:
-        out = _where(nan.any(-1, keepdim=True).unsqueeze(0), float('nan'), out)
-    # (Q, ...reduced shape, 1): PyTorch's last step squeezes the trailing dim in place (SqueezeBackward4)
-    if scalar_q:
-        out = out.squeeze(0)
-    if keepdim:
-        out = out.reshape(([] if scalar_q else [out.shape[0]]) + kept_shape + [1])
-    return named_as_inplace(out.squeeze(-1))
+        ranks.round_()                                      # half to even, as PyTorch
+    ranks_below = ranks.long()
+    result = values.gather(-1, ranks_below)
+    if interpolation in ('linear', 'midpoint'):
+        weights = ranks.new_full(ranks.shape, 0.5) if interpolation == 'midpoint' else ranks - ranks_below
+        result.lerp_(values.gather(-1, ranks.ceil_().long()), weights)
+    if q.ndim == 0:
+        return result.squeeze_(-1)
+    return result.unsqueeze_(0).transpose_(0, -1).squeeze_(-1)     # (the quantiles first)
+
+
+def _broadcast_tensors(*tensors):
+    from ember.ops.shape import broadcast_tensors
+    return broadcast_tensors(*tensors)
 
 
 @op('ember', 'Tensor')
