@@ -38,7 +38,8 @@ __all__ = ['rnn_tanh_cell', 'rnn_relu_cell', 'lstm_cell', 'gru_cell', 'rnn_tanh'
 # one step, from the gate pre-activations that the input contributed (``xg``)
 
 def _rnn_step(xg, h, w_hh, b_hh, act):
-    return act(xg + _linear(h, w_hh, b_hh))
+    # (the hidden state's product first, as PyTorch's cells add: AddBackward0's edges in its order)
+    return act(_linear(h, w_hh, b_hh) + xg)
 
 
 def _lstm_gates_array(xp, gates, c_prev):
@@ -142,7 +143,7 @@ class _GRUGates(Primitive):
 
 
 def _lstm_step(xg, h, c, w_hh, b_hh, w_hr=None):
-    h, c = _LSTMGates.apply(xg + _linear(h, w_hh, b_hh), c)
+    h, c = _LSTMGates.apply(_linear(h, w_hh, b_hh) + xg, c)
     if w_hr is not None:
         h = _linear(h, w_hr)         # LSTM with projections: the hidden state is projected down
     return h, c
@@ -373,13 +374,15 @@ def _run_direction(mode, xs, h, c, weights, reverse, act, mask=None):
     """
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     T = xs.shape[0]
-    if mode == 'GRU':
-        # GRU keeps b_hh inside the step: its n-gate bias is gated by r
-        xg = _linear(xs.reshape(T * xs.shape[1], xs.shape[2]), w_ih, b_ih)
-    else:
+    if mask is None and _one_dnn_layer(mode, xs, w_hr is not None):
+        # oneDNN's LSTM layer takes the two biases added: their sum goes into the input projection
         bias = b_ih if b_hh is None else (b_hh if b_ih is None else b_ih + b_hh)
         xg = _linear(xs.reshape(T * xs.shape[1], xs.shape[2]), w_ih, bias)
         b_hh = None
+    else:
+        # PyTorch's own steps add the input's projection (its bias b_ih) to the hidden state's (b_hh), as the
+        # cells do; GRU's n-gate bias b_hh must stay inside the step anyway (r gates it)
+        xg = _linear(xs.reshape(T * xs.shape[1], xs.shape[2]), w_ih, b_ih)
     if T and _unrecorded(xg, h, c, w_hh, b_hh, w_hr, mask):
         return _run_direction_arrays(mode, T, xg, h, c, w_hh, b_hh, w_hr, reverse, act, mask)
     if T and mode == 'LSTM' and _layer_node_applies(xg, h, c, w_hh, w_hr, mask):
