@@ -108,7 +108,7 @@ def _randn_floor():
     blocks = draw._NormalBlocks32(_BLOCKS)
     k = blocks.kernel
     k._f32, k._f64, k._i32 = (a.view(_Logged) for a in (k._f32, k._f64, k._i32))
-    blocks.first, blocks.second = blocks.first.view(_Logged), blocks.second.view(_Logged)
+    blocks.both = blocks.both.view(_Logged)
     blocks.halves.first, blocks.halves.second = (a.view(_Logged) for a in (blocks.halves.first,
                                                                            blocks.halves.second))
     words = bits.integers(0, 1 << 32, 16 * _BLOCKS, dtype=np.uint32).view(_Logged)

@@ -239,8 +239,8 @@ class _NormalBlocks32:
         self.chunk = max(1, min(blocks, _CHUNK_BLOCKS32))
         self.kernel = NormalKernel32(self.chunk * 8)
         self.halves = _Halves(self.chunk, np.uint32)
-        self.first = np.empty(self.chunk * 8, np.float32)
-        self.second = np.empty(self.chunk * 8, np.float32)
+        # a chunk's cosine and sine normals side by side, so that the affine step is one call
+        self.both = np.empty(2 * self.chunk * 8, np.float32)
         self._fused = None      # buffers of the general fma(v, std, mean), made on first use
 
     def __call__(self, words, out, mean, std):
@@ -250,22 +250,20 @@ class _NormalBlocks32:
         for start in range(0, blocks, self.chunk):
             stop = min(start + self.chunk, blocks)
             wa, wb = self.halves.split(words[start * 16:stop * 16])
-            f, s = self.first[:wa.size], self.second[:wa.size]
-            zero_radius = self.kernel.pairs(wa, wb, f, s)
+            k = wa.size
+            both = self.both[:2 * k]
+            zero_radius = self.kernel.pairs(wa, wb, both[:k], both[k:])
             if plain:
-                _affine32_plain(f, mean, std, zero_radius)
-                _affine32_plain(s, mean, std, zero_radius)
+                _affine32_plain(both, mean, std, zero_radius)
             else:
-                f, s = self._affine32_fused(f, s, mean, std)
-            _Halves.join(f, s, out[start * 16:stop * 16])
+                both = self._affine32_fused(both, mean, std)
+            _Halves.join(both[:k], both[k:], out[start * 16:stop * 16])
 
-    def _affine32_fused(self, f, s, mean, std):
+    def _affine32_fused(self, v, mean, std):
         if self._fused is None:
-            self._fused = (np.empty((2, self.first.size), np.float32), np.empty(self.first.size))
+            self._fused = (np.empty(self.both.size, np.float32), np.empty(self.both.size))
         results, work = self._fused
-        k = f.size
-        return (exact.fma32_into(f, std, mean, results[0, :k], work[:k]),
-                exact.fma32_into(s, std, mean, results[1, :k], work[:k]))
+        return exact.fma32_into(v, std, mean, results[:v.size], work[:v.size])
 
 
 def _affine32_plain(v, mean, std, zero_radius=True):

@@ -125,7 +125,12 @@ def fma32_into(a, b, c, out, work):
     bits = work.view(np.uint64)
     bits &= _F32_LOW_BITS
     suspect = bits == _F32_HALF_ULP_BITS
-    suspect |= np.abs(out) <= _TINY32
+    # results at or below float32's smallest normal (zeros included) may have lost bits: found by
+    # two reductions over their bit patterns (the positive ones' least as unsigned, the negative
+    # ones' as signed) before a pass marks them
+    ob = out.view(np.uint32)
+    if ob.min() <= _TINY32_BITS or int(ob.view(np.int32).min()) <= _TINY32_BITS - _SIGN32:
+        suspect |= np.abs(out) <= _TINY32
     if suspect.any():
         idx = np.flatnonzero(suspect)
         out[idx] = fma32(a[idx], b, c)
