@@ -10,6 +10,7 @@ import numpy as np
 from .meta_array import MetaArray, as_meta, meta_array, meta_numpy, laid_out as meta_laid_out, \
     layout as meta_layout, layout_probe as meta_layout_probe  # noqa: F401 - the 'meta' device's arrays
 from ember.backend._cpu_memory import tune_allocator
+from ember.backend._overlap import memory_overlap  # noqa: F401  (re-exported)
 
 tune_allocator()   # large arrays reuse the process's memory from step to step (see _cpu_memory)
 

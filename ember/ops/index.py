@@ -549,6 +549,9 @@ def setitem(input, key, value):
             raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
                                f"{input.device} and {value.device}!")
 
+    if isinstance(value, Tensor):
+        _refuse_overlapping_value(input, k, value)
+
     def compute(x, v):
         return IndexPut.apply(x, v, k)
     data = input._data
@@ -604,6 +607,9 @@ def _assigned_unrecorded(input, key, value):
         if grad_mode._state.enabled and (input._requires_grad or value._requires_grad):
             return False
         new = value._data
+        if (new.base is not None or data.base is not None) and new.ndim and backend.memory_overlap(
+                data[(key if key.__class__ is tuple else (key,)) + (Ellipsis,)], new) == 2:
+            return False     # (a value partly overlapping the region: the general path raises PyTorch's error)
     elif kind is float or kind is int or kind is bool:
         if input._requires_grad and grad_mode._state.enabled:
             return False
@@ -642,6 +648,18 @@ def _record_basic(t, basic, value, write):
     shape = data.shape
     whole = _basic_assign.selects_whole(basic, shape)
     _basic_assign.record(t, basic, None if whole else _basic_node(basic, shape), value, region.shape, whole)
+
+
+def _refuse_overlapping_value(input, k, value):
+    """PyTorch's overlap refusals for ``input[key] = value``: a basic key copies into the region (a value partly
+    overlapping it refused; a 0-dim value fills, unchecked), an advanced key is index_put_ (any memory shared
+    with the input refused)."""
+    from ember.ops.inplace import refuse_overlap
+    if k[1] is not None:
+        refuse_overlap(input, value, whole=True)
+    elif value._data.ndim and (value._data.base is not None or input._data.base is not None or
+                               value._data is input._data):
+        refuse_overlap(Tensor._make(input._data[_view_key(k[0])], input._device), value)
 
 
 def _setitem_into_expanded(input, data, k, compute, value):

@@ -7,6 +7,8 @@ PyTorch) so gradients flow to the base correctly.  Without recording, the value 
 directly.  Every path bumps the shared version counter, which is how a saved tensor that was
 later modified is detected at backward time.
 """
+import sys
+
 import numpy as _np
 
 from ember._dtype import FLOAT8_NUMS, RESTRICTED_NUMS
@@ -106,6 +108,30 @@ def _writable_unless_overlapping(t):
     writable = writable_view(t._data)
     if writable is not None:
         t._data = writable
+
+
+_INPUT_OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+                  "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def refuse_overlap(out, src, whole=False):
+    """PyTorch's refusal to write ``out`` from ``src`` when they share memory but are not the same elements
+    alike (``whole``: when they share any, as its index and scatter ops refuse), before anything is written.
+    Arrays over different NumPy owners cannot overlap: that costs a few attribute reads."""
+    a, b = out._data, src._data
+    root_a, root_b = a.base, b.base
+    if root_a is None and root_b is None and (a is not b or not whole):
+        return
+    root_a = a if root_a is None else root_a
+    root_b = b if root_b is None else root_b
+    if root_a is not root_b and type(root_a) is _np.ndarray and type(root_b) is _np.ndarray:
+        return      # (NumPy's views name the array owning their memory: two owners share none)
+    if out._device != src._device or out._device.type == 'meta':
+        return
+    from ember import backend
+    status = backend.memory_overlap(a, b)
+    if status == 2 or (whole and status == 1):
+        raise RuntimeError(_INPUT_OVERLAP)
 
 
 def _write(t, res):
@@ -326,6 +352,7 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False, sources=
         out._data = out._xp.empty(result._data.shape, out._data.dtype)
     else:
         _refuse_overlap(out, sources)
+        _refuse_elementwise_overlap(name, out, result, sys._getframe(1))
     try:
         out._data[...] = result._data
     except ValueError:
@@ -338,6 +365,27 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False, sources=
 
 
 _OVERLAP = "unsupported operation: "
+
+# the ops whose out= PyTorch refuses when it partly overlaps an input (its elementwise kernels' check): those of
+# these modules, and these names of others; reductions, matrix products and the rest write any out= given
+_ELEMENTWISE_MODULES = frozenset(('ember.ops.arith', 'ember.ops.unary', 'ember.ops.compare', 'ember.ops.pointwise',
+                                  'ember.ops.special'))
+_ELEMENTWISE_NAMES = frozenset(('where', 'clamp', 'clamp_min', 'clamp_max', 'nan_to_num', 'cumsum', 'cumprod'))
+
+
+def _refuse_elementwise_overlap(name, out, result, caller):
+    """PyTorch's refusal of an elementwise op's ``out`` that partly overlaps one of its inputs: the tensors among
+    the arguments of ``caller``, the op's frame (its last line hands its result to write_out), are its inputs.
+    Read only where out= is given."""
+    if name not in _ELEMENTWISE_NAMES and caller.f_globals.get('__name__') not in _ELEMENTWISE_MODULES:
+        return
+    code = caller.f_code
+    arguments = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    values = caller.f_locals
+    for argument in arguments:
+        value = values.get(argument)
+        if isinstance(value, Tensor) and value is not out and value is not result:
+            refuse_overlap(out, value)
 
 
 def _refuse_overlap(out, sources):
@@ -425,6 +473,8 @@ def _binary_inplace(name, op, ufunc):
         if other.__class__ is not Tensor and other.__class__ not in _PLAIN_NUMBERS and not is_operand(other):
             refuse_inplace(name, input, (other,) + args, kwargs)
             raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        if isinstance(other, Tensor) and isinstance(input, Tensor):
+            refuse_overlap(input, other)
 
         def fast(t, o):
             data = o._data if isinstance(o, Tensor) else o
@@ -504,7 +554,17 @@ def _write_nobump(t, res):
     t._version_counter.value -= 1
 
 
+# PyTorch's overlap checks of the in-place ops' tensor operands: none for these (a fill value, a matrix product's
+# factors), any shared memory refused by the index and scatter ops, a partial overlap by all others
+_OVERLAP_UNCHECKED = frozenset(('masked_fill_', 'index_fill_', 'masked_scatter_', 'addmm_', 'addbmm_', 'addmv_',
+                                'addr_', 'baddbmm_'))
+_OVERLAP_WHOLE = frozenset(('index_add_', 'index_copy_', 'index_put_', 'index_reduce_', 'scatter_', 'scatter_add_',
+                            'scatter_reduce_'))
+
+
 def _unary_inplace(name, op):
+    overlap = None if name in _OVERLAP_UNCHECKED else name in _OVERLAP_WHOLE
+
     def method(input, *args, **kwargs):
         if name in _VALUE_FIRST and len(args) == 3:
             args, kwargs = value_first(name, args, kwargs)
@@ -515,6 +575,9 @@ def _unary_inplace(name, op):
         operands = [a for a in args if isinstance(a, Tensor)]
         if kwargs:
             operands += [a for a in kwargs.values() if isinstance(a, Tensor)]
+        if overlap is not None and isinstance(input, Tensor):
+            for operand in operands:
+                refuse_overlap(input, operand, overlap)
         try:
             return apply_inplace(input, lambda t, *_: op(t, *args, **kwargs), *operands)
         except FAILURES:        # costs nothing on success
@@ -673,6 +736,7 @@ def copy_(t, other, non_blocking=False):
     """
     if not isinstance(other, Tensor):
         _argparse.refuse_from_stack()   # (NumPy would read copy_([1., 2.]) as an array)
+    refuse_overlap(t, other)
     from ember import backend
 
     def compute(x, s):
