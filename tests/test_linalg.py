@@ -299,3 +299,15 @@ def test_lstsq_records_one_node_and_keeps_a_vectors_residual_column():
     assert [t.grad_fn and t.grad_fn.name() for t in r] == ['LinalgLstsqBackward0'] * 2 + [None, None]
     assert r.solution.grad_fn is r.residuals.grad_fn
     assert ember.linalg.lstsq(A, b).residuals.grad_fn.name() == 'LinalgLstsqBackward0'
+
+
+@pytest.mark.parametrize('fn', [
+    lambda z: ember.view_as_real(ember.linalg.inv(z)), lambda z: ember.view_as_real(ember.linalg.det(z)),
+    lambda z: ember.linalg.slogdet(z).logabsdet, lambda z: ember.view_as_real(ember.linalg.slogdet(z).sign),
+    lambda z: ember.view_as_real(ember.logdet(z))], ids=['inv', 'det', 'slogdet.logabsdet', 'slogdet.sign', 'logdet'])
+def test_complex_inverse_and_determinants_differentiate_twice(fn):
+    # PyTorch's conjugate convention: A^-H (not A^-T) in the formulas, which gradcheck tells apart
+    rng = np.random.default_rng(0)
+    z = ember.tensor(rng.standard_normal((2, 3, 3)) + 1j * rng.standard_normal((2, 3, 3)), requires_grad=True)
+    assert ember.autograd.gradcheck(fn, (z,))
+    assert ember.autograd.gradgradcheck(fn, (z,))

@@ -1268,7 +1268,7 @@ class Inverse(Primitive):
     @staticmethod
     def backward(ctx, g):
         inv, = ctx.saved_tensors
-        it = inv.transpose(-1, -2)
+        it = inv.mH if inv.is_complex() else inv.transpose(-1, -2)      # -A^-H g A^-H
         return -(it.matmul(g).matmul(it))
 
 
@@ -1340,6 +1340,8 @@ class Det(Primitive):
     @staticmethod
     def backward(ctx, g):
         a, d = ctx.saved_tensors
+        if a.is_complex():      # det is holomorphic: (g conj(det)) A^-H
+            return (g * d.conj()).unsqueeze(-1).unsqueeze(-1) * inv(a).mH
         return (g * d).unsqueeze(-1).unsqueeze(-1) * inv(a).transpose(-1, -2)
 
 
