@@ -67,7 +67,12 @@ _COS_P64 = [_c64(_COS_P[0]), _c64(_COS_P[1] + _COS_MAGIC), _c64(_COS_MAGIC), _c6
 _FOPI32 = _c32(_FOPI)
 _TWO_PI_24_32 = _c32(_TWO_PI_24)
 _ONE32, _HALF32, _MINUS_TWO32 = _c32(1), _c32(0.5), _c32(-2)
-_MINUS_HALF64 = _c64(-0.5)
+# The cosine's last fused step, fma(c·z, z, -z/2), is computed as (c·z - 1/2)·z in double: one pass
+# fewer than the product, the halving and the sum, at the price of two double roundings (the
+# difference is inexact when c·z is below about 2**-31); for every one of the 2**24 angles the
+# float32 result is the fused one (``scripts/check_avx_math.py`` compares the sines and cosines
+# themselves).
+_HALF64 = _c64(0.5)
 _M24_0D = np.array(_M24, np.uint32)
 _TOP8_0D, _MANTISSA_0D = np.array(_TOP8, np.int32), np.array(_MANTISSA, np.int32)
 _SQRTHF_0D, _LOG_OFFSET_0D = np.array(_SQRTHF_BITS, np.int32), np.array(_LOG_OFFSET, np.int32)
@@ -200,9 +205,8 @@ class NormalKernel32:
         self._horner3_one_binade(z64, _COS_P64, c, t64)
         np.multiply(c, z, out=c)
         y64[...] = c
+        np.subtract(y64, _HALF64, out=y64)            # (c·z - 1/2)·z: see the note at _HALF64
         np.multiply(y64, z64, out=t64)
-        np.multiply(z64, _MINUS_HALF64, out=y64)
-        np.add(t64, y64, out=t64)
         c[...] = t64
         np.add(c, _ONE32, out=c)
         # sin polynomial: fma(fma(s0, z, s1), z, s2), then fma(s·z, x, x)

@@ -29,6 +29,40 @@ def kernel_mismatches(ka, kb, chunk=16384):
     return bad
 
 
+def radius_mismatches(k, chunk=1 << 20):
+    """How many of the uniforms ``k·2**-24`` give another radius than the reference (compared
+    before any product, which could round a difference away)."""
+    kernel, bad = NormalKernel32(chunk), 0
+    for i in range(0, k.size, chunk):
+        w = k[i:i + chunk]
+        radius = np.empty(w.size, np.float32)
+        kernel._radius(w | np.uint32(0xA5000000), radius, kernel._buffers(w.size))
+        ref = np.sqrt(np.float32(-2) * avx_reference.log_ps(np.float32(1) - w.astype(np.float32) * _SCALE))
+        bad += int((radius.view(np.int32) != ref.view(np.int32)).sum())
+    return bad
+
+
+def sincos_mismatches(k, chunk=1 << 20):
+    """How many sines and cosines of the angles ``2π·k·2**-24`` differ from the reference."""
+    kernel, bad = NormalKernel32(chunk), 0
+    for i in range(0, k.size, chunk):
+        w = k[i:i + chunk]
+        sin, cos = np.empty(w.size, np.float32), np.empty(w.size, np.float32)
+        kernel._sincos(w | np.uint32(0x5B000000), sin, cos, kernel._buffers(w.size))
+        rs, rc = avx_reference.sincos_ps(np.float32(2 * np.pi) * (w.astype(np.float32) * _SCALE))
+        bad += int((sin.view(np.int32) != rs.view(np.int32)).sum() + (cos.view(np.int32) != rc.view(np.int32)).sum())
+    return bad
+
+
+def test_radius_and_angle_steps_each_equal_the_step_by_step_ones():
+    rng = np.random.default_rng(11)
+    k = np.concatenate([[0, 1, 2, 2 ** 23, 2 ** 24 - 1], rng.integers(0, 2 ** 24, 50000),
+                        ((np.arange(1, 8) * 2 ** 21)[:, None] + np.arange(-3, 4)[None, :]).ravel()])
+    k = k.astype(np.uint32)
+    assert radius_mismatches(k, chunk=8192) == 0
+    assert sincos_mismatches(k, chunk=8192) == 0
+
+
 def test_fast_kernel_equals_the_step_by_step_one():
     rng = np.random.default_rng(5)
     edges = [0, 1, 2, 2 ** 23, 2 ** 24 - 2, 2 ** 24 - 1]
