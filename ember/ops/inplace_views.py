@@ -154,19 +154,14 @@ class AsStrided(Primitive):
 
 def _root_flat(x):
     """The memory ``x`` views, flat, in ``x``'s element type (view_as_real's floats read a complex array)."""
-    root = x
-    while root.base is not None and hasattr(root.base, 'shape'):
-        root = root.base
-    flat = root.reshape(-1)
+    flat = backend.storage_root(x).reshape(-1)      # (through NumPy's as_strided wrapper too)
     return flat if flat.dtype == x.dtype else flat.view(x.dtype)
 
 
 def storage_size(x):
     """How many elements of ``x``'s type the memory ``x`` views holds (what ``_root_flat(x)`` has, without a
     reshape that would copy a non-contiguous root)."""
-    root = x
-    while root.base is not None and hasattr(root.base, 'shape'):
-        root = root.base
+    root = backend.storage_root(x)
     return root.size * root.itemsize // x.itemsize
 
 

@@ -30,11 +30,21 @@ def _complex_views(x):
     r = ember.view_as_real(z)
     re, im = z.real, z.imag
     rr = r[1:]
+    of_slice = ember.view_as_real(z[1:])[..., 1]
     z.mul_(ember.complex(x, x))
-    return r, re, im, rr
+    return r, re, im, rr, of_slice
 
 
-@pytest.mark.parametrize('function', [_base_written, _view_of_view_written, _complex_views])
+def _view_as_complex_of_a_view(x):
+    b = x.clone()
+    pairs = ember.view_as_complex(b.view(2, 3, 2))
+    row = pairs[1]
+    b.mul_(x)
+    return ember.view_as_real(pairs), ember.view_as_real(row)
+
+
+@pytest.mark.parametrize('function', [_base_written, _view_of_view_written, _complex_views,
+                                      _view_as_complex_of_a_view])
 def test_regenerated_views_differentiate(function):
     x = ember.rand(4, 3, dtype=ember.float64, requires_grad=True)
     assert gradcheck(function, (x,))
