@@ -390,13 +390,13 @@ def cond(A, p=None, *, out=None):
     _check_square_for_cond(A, p)
     check_float('linalg.svd' if p == 'nuc' else 'linalg.inv', A)        # (PyTorch's first step that refuses)
     if p == 'nuc':
-        norm_A = matrix_norm(A, p)
+        # the nuclear norms from the singular values, the inverse's as their reciprocals (PyTorch's steps: one
+        # LinalgSvdBackward0, no inverse): infinite for a singular matrix, NaN for a zero one
+        s = svdvals(A)
+        return write_out('linalg_cond', s.sum(-1) * s.reciprocal().sum(-1), out)
     Ainv, info = inv_ex(A)
-    singular = info > 0
-    if bool(singular.any()):            # a singular matrix's inverse is read as infinite
-        Ainv = Ainv.masked_fill(singular.unsqueeze(-1).unsqueeze(-1), math.inf)
-    if p == 'nuc':      # (the nuclear norms' product, as it comes: NaN for a singular matrix, whose infinite
-        return write_out('linalg_cond', norm_A * matrix_norm(Ainv, p), out)    # inverse has NaN singular values)
+    # a singular matrix's inverse is read as infinite (masked always, as PyTorch: MaskedFillBackward0 in the graph)
+    Ainv = Ainv.masked_fill((info > 0).unsqueeze(-1).unsqueeze(-1), math.inf)
     # (0 * inf, a zero matrix's, and a NaN taken as infinite)
     res = (matrix_norm(A, p) * matrix_norm(Ainv, p)).nan_to_num_(math.inf, math.inf, -math.inf)
     return write_out('linalg_cond', res, out)
