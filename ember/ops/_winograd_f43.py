@@ -31,6 +31,7 @@ import functools
 import numpy
 
 from ember.ops import _chunk_threads
+from ember.ops._channels_last_copy import channels_last_into
 
 # Bt, G and At of F(4, 3) with interpolation points 0, 1, -1, 2, -2 and infinity
 _BT = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],
@@ -103,7 +104,7 @@ class _Tiles:
         if n not in self.buffers:
             self.buffers[n] = xp.zeros((4 * th + 2, n, Wb, C), x.dtype)
         xb = self.buffers[n]
-        xb[lo_h:lo_h + H, :, lo_w:lo_w + W, :] = x[n0:n1].transpose(2, 0, 3, 1)
+        channels_last_into(xb[lo_h:lo_h + H, :, lo_w:lo_w + W, :], x[n0:n1])
         row = n * Wb * C
         rows = xp.lib.stride_tricks.as_strided(xb, (th, 6, row), (4 * row * xb.itemsize, row * xb.itemsize,
                                                                    xb.itemsize))
@@ -165,7 +166,7 @@ def weight_grad(xp, x, g, pads):
             if n not in grads:
                 grads[n] = xp.zeros((4 * th, n, 4 * tw, O), g.dtype)
             gb = grads[n]
-            gb[:Ho, :, :Wo, :] = g[n0:n1].transpose(2, 0, 3, 1)
+            channels_last_into(gb[:Ho, :, :Wo, :], g[n0:n1])
             gt = gb.reshape(th, 4, n, tw, 4, O).transpose(1, 4, 0, 2, 3, 5)    # (r, s, t_h, n, t_w, o)
             gt = xp.matmul(KAt, xp.ascontiguousarray(gt).reshape(16, -1)).reshape(36, -1, O)
             P = xp.matmul(gt.swapaxes(1, 2), tiles(n0, n1))       # (b, a, o, c)
