@@ -3,7 +3,8 @@ differentiates (an index, a mask, a condition, a loss's class weights) has no ed
 (None, 0) one, and an in-place write into a view leaves CopySlices with the base's edge and the in-place op's
 other inputs'. Compared with trees recorded from PyTorch (tests/fixtures/grad_fn_edges/record.py) for the
 op-table samples that pass integer or bool tensors and for in-place writes into views; and one level deep (the
-top node and the names its edges lead to) for every sample of every differentiable row."""
+top node and the names its edges lead to) for every sample of every differentiable row, each output's where the
+row's call returns several (tests/_grad_fn_edges.output_tree)."""
 import json
 import pathlib
 import warnings
