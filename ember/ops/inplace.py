@@ -324,6 +324,10 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False, sources=
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
             raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors")
+        caller = sys._getframe(1)
+        for r, o in zip(result, out):
+            if isinstance(o, Tensor) and isinstance(r, Tensor) and o._data.shape == r._data.shape:
+                _refuse_elementwise_overlap(name, o, r, caller)     # (all checked before any is written)
         written = [write_out(name, r, o, warn_resize=warn_resize, same_dtype=same_dtype) for r, o in zip(result, out)]
         return type(result)(*written) if hasattr(result, '_fields') else tuple(written)
     if not isinstance(out, Tensor):
@@ -366,11 +370,13 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False, sources=
 
 _OVERLAP = "unsupported operation: "
 
-# the ops whose out= PyTorch refuses when it partly overlaps an input (its elementwise kernels' check): those of
-# these modules, and these names of others; reductions, matrix products and the rest write any out= given
+# the ops whose out= PyTorch refuses when it partly overlaps an input (its elementwise kernels' check, and the
+# gathers' and sorts'): those of these modules, and these names of others; reductions, matrix products and the
+# rest write any out= given
 _ELEMENTWISE_MODULES = frozenset(('ember.ops.arith', 'ember.ops.unary', 'ember.ops.compare', 'ember.ops.pointwise',
                                   'ember.ops.special'))
-_ELEMENTWISE_NAMES = frozenset(('where', 'clamp', 'clamp_min', 'clamp_max', 'nan_to_num', 'cumsum', 'cumprod'))
+_ELEMENTWISE_NAMES = frozenset(('where', 'clamp', 'clamp_min', 'clamp_max', 'nan_to_num', 'cumsum', 'cumprod', 'diff',
+                                'gather', 'take', 'masked_select', 'sort', 'topk', 'kthvalue', 'max', 'min'))
 
 
 def _refuse_elementwise_overlap(name, out, result, caller):
@@ -382,6 +388,8 @@ def _refuse_elementwise_overlap(name, out, result, caller):
     code = caller.f_code
     arguments = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     values = caller.f_locals
+    if name in ('max', 'min') and values.get('dim') is None and values.get('other') is None:
+        return      # (the whole-tensor reduction: unchecked, as PyTorch's)
     for argument in arguments:
         value = values.get(argument)
         if isinstance(value, Tensor) and value is not out and value is not result:
