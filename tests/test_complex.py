@@ -285,3 +285,32 @@ def test_conj_real_and_resolve_hand_a_real_tensor_back_itself():
                ember.Tensor.contiguous):
         assert fn(x) is x
     assert x.t().contiguous().grad_fn.name() == 'CloneBackward0'
+
+
+# Recorded from PyTorch 2.13 (two levels of next_functions, tests/_grad_fn_edges.edge_tree) for the complex
+# paths of the op-table rows whose grad_fn tests call the public function on the real sample
+COMPLEX_TREES = {
+    'conj': ["ConjBackward0", [["MulBackward0", [["ViewAsComplexBackward0", 1], None]]]],
+    'conj_physical': ["ConjPhysicalBackward0", [["MulBackward0", [["ViewAsComplexBackward0", 1], None]]]],
+    'real': ["SelectBackward0", [["ViewAsRealBackward0", [["MulBackward0", 2]]]]],
+    'imag': ["SelectBackward0", [["ViewAsRealBackward0", [["MulBackward0", 2]]]]],
+    'resolve_neg': ["MulBackward0", [["ViewAsComplexBackward0", [["ember::autograd::AccumulateGrad", 0]]], None]],
+    'angle': ["AngleBackward0", [["MulBackward0", [["ViewAsComplexBackward0", 1], None]]]],
+    'sgn': ["SgnBackward0", [["MulBackward0", [["ViewAsComplexBackward0", 1], None]]]],
+    'renorm': ["RenormBackward0", [["ExpandBackward0", [["UnsqueezeBackward0", 1]]]]],
+    'view_as_real': ["ViewAsRealBackward0", [["MulBackward0", [["ViewAsComplexBackward0", 1], None]]]],
+    'abs': ["AbsBackward0", [["MulBackward0", [["ViewAsComplexBackward0", 1], None]]]],
+}
+_COMPLEX_CALLS = {
+    'conj': ember.conj, 'conj_physical': ember.conj_physical, 'real': ember.real, 'imag': ember.imag,
+    'resolve_neg': ember.resolve_neg, 'angle': ember.angle, 'sgn': ember.sgn,
+    'renorm': lambda z: ember.renorm(z.unsqueeze(0).expand(2, 3), 1.0, 0, 1.0), 'view_as_real': ember.view_as_real,
+    'abs': ember.abs}
+
+
+@pytest.mark.parametrize('name', sorted(COMPLEX_TREES))
+def test_complex_graphs_are_pytorchs(name):
+    from tests._grad_fn_edges import edge_tree
+    x = ember.tensor([[0.3, -1.2], [2.0, 0.5], [-0.7, 1.1]], dtype=ember.float64, requires_grad=True)
+    z = ember.view_as_complex(x) * ember.tensor([0.5 - 1j, 2 + 0.25j, -1.5j])
+    assert edge_tree(_COMPLEX_CALLS[name](z).grad_fn, 2) == COMPLEX_TREES[name]
