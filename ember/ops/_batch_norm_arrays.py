@@ -26,6 +26,7 @@ import numpy as np
 
 from ember._random.exact import fma32, fma32_rows
 from ember._threads import intra_op_threads
+from ember.ops._channels_last_copy import channel_columns
 
 _rowdot = getattr(np, 'vecdot', None) or (lambda a, b: np.einsum('ncs,ncs->nc', a, b))
 
@@ -154,7 +155,7 @@ def train_forward_bits(x, weight, bias, eps):
     else:
         # (N * S, C), always a copy: it is centred and squared in place below, and with one channel the moved
         # view is contiguous already (ascontiguousarray would hand back the input's own memory)
-        columns = np.array(np.moveaxis(_rows(x), 1, 2), order='C', copy=True).reshape(-1, c)
+        columns = channel_columns(_rows(x)).reshape(-1, c)
         count = columns.shape[0]
         mean = (np.add.reduce(columns, axis=0, dtype=np.float64) / count).astype(_F)
         columns -= mean

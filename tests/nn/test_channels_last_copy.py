@@ -27,3 +27,12 @@ def test_blocks_do_not_overlap_or_skip_channels(monkeypatch):
     got = np.zeros((4, 2, 4, 10), np.float32)
     channels_last_into(got, src)
     np.testing.assert_array_equal(got, src.transpose(2, 0, 3, 1))
+
+
+@pytest.mark.parametrize('shape', [(2, 64, 1024), (3, 20, 2048), (2, 7, 256), (1, 1, 1024), (4, 3, 5)])
+def test_batch_norm_columns_are_the_moved_axes(shape):
+    from ember.ops._channels_last_copy import channel_columns
+    x3 = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    got = channel_columns(x3)
+    assert got.flags.c_contiguous and not np.shares_memory(got, x3)
+    np.testing.assert_array_equal(got, np.moveaxis(x3, 1, 2))
