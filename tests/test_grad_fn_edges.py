@@ -68,8 +68,6 @@ def test_skip_list_names_recorded_rows():
 SKIP_ALL_DIFFERS = {
     'einsum': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'einsum#1': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
-    'gru_cell': 'ember AddBackward0(AddmmBackward0, AddmmBackward0, AccumulateGrad), '
-        'PyTorch AddBackward0(MulBackward0, TanhBackward0)',
     'gru': "gru_cell's steps: ember StackBackward0(AddBackward0 of 3 edges), PyTorch StackBackward0(AddBackward0 of 2)",
     'linalg.matmul': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), '
         'PyTorch UnsafeViewBackward0(MmBackward0)',
