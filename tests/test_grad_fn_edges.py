@@ -68,7 +68,8 @@ def test_skip_list_names_recorded_rows():
 SKIP_ALL_DIFFERS = {
     'einsum': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'einsum#1': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
-    'gru': "gru_cell's steps: ember StackBackward0(AddBackward0 of 3 edges), PyTorch StackBackward0(AddBackward0 of 2)",
+    'gru': "cost: gru_cell records PyTorch's ten nodes, nn.GRU's steps keep the fused one (the ten made a (20, 16, "
+        "64) -> 128 training step 3.6x slower): ember StackBackward0(AddBackward0 of 3 edges), PyTorch's of 2",
     'linalg.matmul': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), '
         'PyTorch UnsafeViewBackward0(MmBackward0)',
     'linalg.matrix_power': 'batched: ember UnsafeViewBackward0(LinalgInvExBackward0, LinalgInvExBackward0), '
