@@ -657,9 +657,8 @@ def _refuse_overlapping_value(input, k, value):
     from ember.ops.inplace import refuse_overlap
     if k[1] is not None:
         refuse_overlap(input, value, whole=True)
-    elif value._data.ndim and (value._data.base is not None or input._data.base is not None or
-                               value._data is input._data):
-        refuse_overlap(Tensor._make(input._data[_view_key(k[0])], input._device), value)
+    elif value.dim():
+        refuse_overlap(input, value, region=_view_key(k[0]))
 
 
 def _setitem_into_expanded(input, data, k, compute, value):

@@ -114,11 +114,16 @@ _INPUT_OVERLAP = ("unsupported operation: some elements of the input tensor and 
                   "single memory location. Please clone() the tensor before performing the operation.")
 
 
-def refuse_overlap(out, src, whole=False):
-    """PyTorch's refusal to write ``out`` from ``src`` when they share memory but are not the same elements
-    alike (``whole``: when they share any, as its index and scatter ops refuse), before anything is written.
-    Arrays over different NumPy owners cannot overlap: that costs a few attribute reads."""
+def refuse_overlap(out, src, whole=False, region=None):
+    """PyTorch's refusal to write ``out`` (its elements at the index ``region``, when given) from ``src`` when
+    they share memory but are not the same elements alike (``whole``: when they share any, as its index and
+    scatter ops refuse), before anything is written. Arrays over different NumPy owners cannot overlap: that
+    costs a few attribute reads."""
     a, b = out._data, src._data
+    if a.__class__.__name__ != 'ndarray' or b.__class__.__name__ != 'ndarray':
+        return      # (NumPy's or CuPy's arrays: not a meta array, nor vmap's stand-in for a batched tensor)
+    if region is not None:
+        a = a[region]
     root_a, root_b = a.base, b.base
     if root_a is None and root_b is None and (a is not b or not whole):
         return
@@ -126,7 +131,7 @@ def refuse_overlap(out, src, whole=False):
     root_b = b if root_b is None else root_b
     if root_a is not root_b and type(root_a) is _np.ndarray and type(root_b) is _np.ndarray:
         return      # (NumPy's views name the array owning their memory: two owners share none)
-    if out._device != src._device or out._device.type == 'meta':
+    if out._device != src._device:
         return
     from ember import backend
     status = backend.memory_overlap(a, b)
