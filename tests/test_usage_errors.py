@@ -56,9 +56,16 @@ def test_known_gaps_still_differ():
     assert not closed, f"these now match PyTorch; remove them from not_yet.txt: {closed}"
 
 
+# Cases whose PyTorch outcome depends on the machine PyTorch runs on (ember gives the recorded one):
+# a float16 input with a float32 weight reaches oneDNN's check where the CPU has float16 support (the recorded
+# text, on an Intel machine), and the slow convolution's dtype check elsewhere ('expected scalar type Half but
+# found Float', on an AMD EPYC).
+MACHINE_DEPENDENT = {'conv2d_input_half_weight_float'}
+
+
 def test_recording_is_current():
     torch = pytest.importorskip('torch')
-    stale = [name for name in sorted(CASES) if outcome(torch, CASES[name]) != RECORDED[name]]
+    stale = [name for name in sorted(set(CASES) - MACHINE_DEPENDENT) if outcome(torch, CASES[name]) != RECORDED[name]]
     assert not stale
 
 
