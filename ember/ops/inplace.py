@@ -110,6 +110,7 @@ def _writable_unless_overlapping(t):
         t._data = writable
 
 
+_NDARRAY = _np.ndarray
 _INPUT_OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
                   "single memory location. Please clone() the tensor before performing the operation.")
 
@@ -120,7 +121,8 @@ def refuse_overlap(out, src, whole=False, region=None):
     scatter ops refuse), before anything is written. Arrays over different NumPy owners cannot overlap: that
     costs a few attribute reads."""
     a, b = out._data, src._data
-    if a.__class__.__name__ != 'ndarray' or b.__class__.__name__ != 'ndarray':
+    if (a.__class__ is not _NDARRAY or b.__class__ is not _NDARRAY) and \
+            (a.__class__.__name__ != 'ndarray' or b.__class__.__name__ != 'ndarray'):
         return      # (NumPy's or CuPy's arrays: not a meta array, nor vmap's stand-in for a batched tensor)
     if region is not None:
         a = a[region]
