@@ -370,7 +370,8 @@ def _getitem_key(t, key, bare_slice=False):
     if basic is not None:
         if t._requires_grad and grad_mode._state.enabled:
             # recorded: one node per step, as PyTorch's graph (x[0, 1] is SelectBackward0 over SelectBackward0)
-            t = _recorded_steps(t, basic, _basic_steps(basic, t._data.shape, bare_slice))
+            shape = t._data.shape if t.__class__ is Tensor else tuple(t.shape)     # (a subclass's own shape)
+            t = _recorded_steps(t, basic, _basic_steps(basic, shape, bare_slice))
         else:       # (unrecorded: the same view at once)
             t = _basic_node(basic, t.shape).apply(t, (basic, None))
     if adv is not None:
