@@ -25,9 +25,6 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'grad_fn_edg
 # Rows whose recorded tree ember does not reproduce, each with why (strict xfails: a row that comes to match
 # must leave this list).
 SKIP = {key: why for why, keys in [
-    ("cost: PyTorch's math kernel expands and views both bmm operands (4 nodes under BmmBackward0); those 4 "
-     "recorded views alone cost a quarter of ember's whole attention forward on (2, 3, 2), one run",
-     'scaled_dot_product_attention'),
 ] for key in keys.split()}
 
 OPS_BY_KEY = dict(zip(row_keys(OPS), OPS))
@@ -70,19 +67,12 @@ SKIP_ALL_DIFFERS = {
     'einsum#1': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'gru': "cost: gru_cell records PyTorch's ten nodes, nn.GRU's steps keep the fused one (the ten made a (20, 16, "
         "64) -> 128 training step 3.6x slower): ember StackBackward0(AddBackward0 of 3 edges), PyTorch's of 2",
-    'linalg.matmul': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), '
-        'PyTorch UnsafeViewBackward0(MmBackward0)',
-    'linalg.matrix_power': 'batched: ember UnsafeViewBackward0(LinalgInvExBackward0, LinalgInvExBackward0), '
-        'PyTorch UnsafeViewBackward0(BmmBackward0)',
     'lstm': "cost, as lstm_cell's: ember StackBackward0(_LSTMGatesBackward) (each step's fused gates), PyTorch "
         'StackBackward0(MulBackward0) for h, (AddBackward0) for c',
     'lstm_cell': "cost: PyTorch's CPU cell is its decomposition (unsafe_chunk, sigmoid/tanh, MulBackward0 for h, "
         'AddBackward0 for c); composed so in ember, forward+backward took 1.61x (batch 2, hidden 2), 1.44x (16, 64), '
         "1.13x (32, 128) the fused gates' time (float32, medians of 100-300 interleaved runs on a loaded machine); "
         'ember records _LSTMGatesBackward(AddBackward0, AccumulateGrad) for both',
-    'matmul': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch UnsafeViewBackward0(MvBackward0)',
-    'matrix_power': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), '
-        'PyTorch UnsafeViewBackward0(BmmBackward0)',
 }
 
 _SKIP_ALL_REASONS = {**{key: f'not yet matched: {what}' for key, what in SKIP_ALL_DIFFERS.items()},

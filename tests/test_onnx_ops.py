@@ -178,9 +178,9 @@ def test_gather_take_along_dim_and_index_select():
     class M(nn.Module):
         def forward(self, x, idx):
             return x.gather(1, idx), ember.take_along_dim(x, idx, 1), x.index_select(0, idx[:, 0])
-    x = ember.randn(4, 4)
-    idx = ember.tensor([[0, 3], [1, 1], [2, 0]])
-    _check(M(), (x, idx), [(ember.randn(4, 4), ember.tensor([[1, 2], [0, 0], [2, 1]]))])
+    x = ember.randn(3, 4)      # (take_along_dim broadcasts the index against x but along dim: 3 rows each)
+    idx = ember.tensor([[0, 2], [1, 1], [2, 0]])
+    _check(M(), (x, idx), [(ember.randn(3, 4), ember.tensor([[1, 2], [0, 0], [2, 1]]))])
 
 
 # ---------------------------------------------------------------- dynamic axes

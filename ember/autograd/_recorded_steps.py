@@ -12,6 +12,7 @@ op's own, so the graph behaves exactly as the composed one.
 from weakref import ref as _weakref
 
 from ember._device import CPU
+from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
 from ember._tensor import Tensor, _Version, _new
 from ember._grad_state import state as _grad_state
 from ember.autograd import anomaly_mode as _anomaly
@@ -19,11 +20,13 @@ from ember.autograd import function as _function
 from ember.autograd.function import AccumulateGrad, _NO_EDGE
 
 
-def record_step(cls, args, out, *, saved=(), **kept):
-    """The output of ``cls.apply(*args)`` (a built-in op, its forward not run): a tensor of the array ``out``
-    (on the first tensor argument's device) whose ``grad_fn`` is a new node of ``cls`` with the edges that
-    call would record, ``saved`` (arrays or tensors, as its forward would pass to ``save_for_backward``) and
-    ``kept`` (what its forward would set on ctx for backward). Call it only when the graph is recorded."""
+def record_step(cls, args, out=None, /, *, saved=(), **kept):
+    """The output of ``cls.apply(*args)`` (a built-in op): a tensor of the array ``out`` (on the first tensor
+    argument's device) whose ``grad_fn`` is a new node of ``cls`` with the edges that call would record, ``saved``
+    (arrays or tensors, as its forward would pass to ``save_for_backward``) and ``kept`` (what its forward would
+    set on ctx for backward). With ``out`` None, ``cls.forward`` runs on the arguments' arrays with the node as
+    its ctx and gives all three (apply's checks, promotion and observers skipped: the arguments must be what
+    the op computes on as they are). Call it only when the graph is recorded."""
     node = _new(cls._node_cls or _function._node_class_of(cls))
     node._fn = cls
     node._n_args = len(args)
@@ -72,6 +75,13 @@ def record_step(cls, args, out, *, saved=(), **kept):
     if device is not CPU:
         from ember import backend
         node.xp = backend.get_array_module(device)
+    if out is None:
+        quiet = _fp_enter()
+        try:
+            out = cls.forward(node, *[a._data if isinstance(a, Tensor) else a for a in args])
+        finally:
+            _fp_leave(quiet)
+        saved = node._to_save
     r = _new(Tensor)   # Tensor._make, inlined
     r._data = out
     r._device = device

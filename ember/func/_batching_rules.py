@@ -416,8 +416,10 @@ def _build():
             if hasattr(mod, name):
                 RULES[getattr(mod, name)] = elementwise
 
+    from ember.ops import attention as AT
     reductions = {R.SumDim: 1, R.MeanDim: 1, R.ProdDim: 1, R.MaxDim: 1, R.MinDim: 1, R.Amax: 1, R.Amin: 1,
-                  R.LogSumExp: 1, R.Cumsum: 1, R.Cumprod: 1, R.LogCumSumExp: 1, A.Softmax: 1, A.LogSoftmax: 1}
+                  R.LogSumExp: 1, R.Cumsum: 1, R.Cumprod: 1, R.LogCumSumExp: 1, A.Softmax: 1, A.LogSoftmax: 1,
+                  AT.SafeSoftmax: 1}
     for cls, pos in reductions.items():
         RULES[cls] = dims_at(pos)
     RULES.update({R.Sum: _reduce_all(R.SumDim), R.Mean: _reduce_all(R.MeanDim), R.MaxAll: _extreme_all,

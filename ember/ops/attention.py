@@ -13,7 +13,9 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd import grad_mode, _saved_hooks
 from ember.autograd.function import Primitive
-from ember.ops.activation import _max_along, _approximate_softmax, softmax
+from ember.ops.activation import Softmax, _max_along, _approximate_softmax, softmax
+from ember.ops._scalar_overloads import mul_number
+from ember.ops._util import wrap_dim
 from ember.ops.dropout import dropout as _dropout
 from ember.ops.linalg import baddbmm, bmm, matmul
 from ember.ops.linear import linear as _linear
@@ -98,30 +100,48 @@ def _laid_out_like_query(xp, q, out):
 
 
 def _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, groups):
-    """Attention written with ember ops (any rank, dropout, a mask that needs a gradient; and the
-    fused primitive's second-order gradients)."""
+    """Attention written with ember ops as PyTorch's math kernel writes it (any rank, dropout, a mask that needs a
+    gradient; and the fused primitive's second-order gradients): the query and the transposed key each scaled
+    by the square root of ``scale`` (MulBackward1), their product, a boolean or causal mask made additive
+    (-inf where masked) and added, the safe softmax (fully masked rows give zeros), the product with values."""
     L, S = query.shape[-2], key.shape[-2]
     if groups > 1:
         key = key.repeat_interleave(groups, -3)
         value = value.repeat_interleave(groups, -3)
-    scores = matmul(query * scale, key.transpose(-2, -1))
+    root = math.sqrt(abs(scale))
+    scores = matmul(mul_number(query, -root if scale < 0 else root), mul_number(key.transpose(-2, -1), root))
     if is_causal:
         from ember.ops.creation import ones
-        allowed = ones(L, S, dtype=_bool(), device=query.device).tril()
-        scores = scores.masked_fill(allowed.logical_not(), float('-inf'))
-    elif attn_mask is not None:
+        attn_mask = ones(L, S, dtype=_bool(), device=query.device).tril()
+    if attn_mask is not None:
         if attn_mask.dtype.name == 'bool':
-            scores = scores.masked_fill(attn_mask.logical_not(), float('-inf'))
-        else:
-            scores = scores + attn_mask
-    if is_causal or attn_mask is not None:
-        weights = _safe_softmax(scores)
-    else:
-        with _approximate_softmax():     # PyTorch's CPU attention kernel computes its own exponentials
-            weights = softmax(scores, -1)
+            from ember.ops.creation import zeros_like
+            attn_mask = zeros_like(attn_mask, dtype=scores.dtype).masked_fill_(attn_mask.logical_not(),
+                                                                               float('-inf'))
+        scores = scores + attn_mask
+    with _approximate_softmax():     # PyTorch's CPU attention kernel computes its own exponentials
+        weights = SafeSoftmax.apply(scores, wrap_dim(-1, scores.ndim))
     if dropout_p > 0.0:
         weights = _dropout(weights, dropout_p, True)
     return matmul(weights, value)
+
+
+class SafeSoftmax(Softmax):
+    """PyTorch's ``_safe_softmax``: softmax where a row of only -inf (fully masked) gives zeros, not NaN; its
+    backward is softmax's (a zero row passes no gradient)."""
+    node_name = 'SafeSoftmaxBackward0'
+    saved_attrs = Softmax.saved_attrs   # grad_fn._saved_*: dim and result, as softmax's
+    _profile_chain = ('aten::_safe_softmax',)
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = ctx.xp
+        dead = (x == -xp.inf).all(axis=dim, keepdims=True)
+        if not dead.any():
+            return Softmax.forward(ctx, x, dim)
+        y = xp.where(dead, 0, Softmax.forward(ctx, xp.where(dead, 0, x), dim)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(y)
+        return y
 
 
 class ScaledDotProductAttention(Primitive):

@@ -6,6 +6,7 @@ import numpy as np
 from ember.autograd import _saved_attrs as _sa
 from ember import _dtype as dtypes
 from ember._tensor import Tensor
+from ember.autograd import function as _function, grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor_args, require_tensor
@@ -382,6 +383,11 @@ def matmul(input, other, *, out=None) -> Tensor:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {a.shape[-1]}] "
                            f"but got: [{n}, {b.shape[-2]}].")
     _check_dtypes(a, b)
+    if out is None and (input._requires_grad or other._requires_grad) and grad_mode._state.enabled and \
+            input.__class__ is Tensor and other.__class__ is Tensor and input._data.dtype == other._data.dtype and \
+            not _function._op_hooks and input._device.type != 'meta':
+        # PyTorch's folds, views and product nodes, each recorded over its array (ops/_matmul_steps.py)
+        return matmul_steps(input, other, Mm, Mv, Bmm)
     if da == 1 or db == 1:
         result = BatchedMatvec.apply(input, other)
     elif input.requires_grad and (da == 2 or (da == db == 3 and a.shape[0] == 1 != b.shape[0])):
@@ -1633,3 +1639,7 @@ class CdistNode(Primitive):
         g1 = weighted.sum(-2).sum_to_size(x1.shape) if need[0] else None
         g2 = (-weighted.sum(-3)).sum_to_size(x2.shape) if need[1] else None
         return g1, g2, None, None
+
+
+# (imported last: it takes this module's product ops)
+from ember.ops._matmul_steps import matmul_steps  # noqa: E402

@@ -176,6 +176,13 @@ def _softmax(b, c):
     b.op(c.node.name, [c.x(0)], [c.out], axis=int(c.args[1]))
 
 
+@converts('SafeSoftmax')
+def _safe_softmax(b, c):
+    # softmax, zero where a row is all -inf (ONNX's Softmax gives NaN there; so would a NaN input, zeroed too)
+    y = b.op('Softmax', [c.x(0)], axis=int(c.args[1]))
+    b.op('Where', [b.op('IsNaN', [y]), b.const(np.asarray(0, c.dtype)), y], [c.out])
+
+
 # ---------------------------------------------------------------- linear algebra
 
 
