@@ -19,12 +19,6 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'grad_fn_nam
 # Rows whose recorded name ember does not reproduce, each with why (strict xfails: a row that comes to match
 # must leave this list).
 SKIP = {key: why for why, keys in [
-    ("cost: PyTorch repeats by a number as unsqueeze, expand, a contiguous clone and a flatten (ViewBackward0); "
-     "those four nodes doubled the call with grad (33-39 us to 66-79 us for a (2, 3) tensor, one run) where ember's "
-     "one index_select gives the same values", 'repeat_interleave'),
-    ("cost: PyTorch's sum_to_size is a keepdim sum (SumBackward1) and a view; through ember's sum (which adds in "
-     "PyTorch's order, its bits) the call took 107-135 us against 13-15 us for (2, 3, 4) to (3, 1), one run, and "
-     "backward formulas (expand's) call it", 'Tensor.sum_to_size'),
 ] for key in keys.split()}
 
 

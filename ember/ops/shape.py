@@ -6,6 +6,7 @@ from ember.ops._quantized_fallback import quantized_or_raise
 from ember import _formats
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
+from ember.autograd import function as _function
 from ember.autograd.function import Primitive, unrecorded_view
 from ember.ops._util import int_arg as _int_arg, shape_arg, wrap_dim, wrap_dims, tensor_sequence
 from ember.ops import _argparse
@@ -62,7 +63,15 @@ class View(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        return g.reshape(ctx.in_shape), None
+        return _reshaped_grad(g, ctx.in_shape), None
+
+
+def _reshaped_grad(g, shape):
+    """A reshaping node's gradient: ``g`` reshaped to its input's shape; where nothing is recorded, the array
+    reshaped bare (no op call: matmul's and attention's chains run several such nodes per product)."""
+    if not grad_mode._state.enabled and type(g) is Tensor and not g.is_sparse:
+        return Tensor._make(g._data.reshape(shape), g._device)
+    return g.reshape(shape)
 
 
 def _view_array(x, shape):
@@ -87,6 +96,7 @@ class ReshapeAlias(View):
     ``_reshape_alias``)."""
     _profile_name = 'aten::_reshape_alias'
     node_name = 'ReshapeAliasBackward0'
+    saved_attrs = {'self_sym_sizes': _sa.input_sizes()}  # grad_fn._saved_*, read lazily
 
 
 class UnsafeView(Primitive):
@@ -102,7 +112,7 @@ class UnsafeView(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        return g.reshape(ctx.in_shape), None
+        return _reshaped_grad(g, ctx.in_shape), None
 
 
 @op('Tensor')
@@ -570,7 +580,8 @@ class SumToSize(Primitive):
         return expand(g, ctx.in_shape), None
 
 
-def _sum_to(x, shape):
+def _sum_to(x, shape, keepdims=False):
+    """``x`` summed to ``shape`` (``keepdims``: the sum before its leading dims are dropped)."""
     shape = tuple(shape)
     if x.shape == shape:
         return x
@@ -583,8 +594,16 @@ def _sum_to(x, shape):
             axes.append(lead + i)
         elif s != x.shape[lead + i]:
             raise RuntimeError(f"size {{{_fmt(shape)}}} is not expandable to size {{{_fmt(x.shape)}}}.")
-    out = x.sum(axis=tuple(axes), keepdims=True) if axes else x
-    return out.reshape(shape)
+    if axes == [x.ndim - 1] and 1 < x.shape[-1] < 8 and x.dtype.char in 'fd' and x.ndim > 1:
+        # a short last axis (repeat_interleave's, a broadcast column's): NumPy reduces it one row at a time,
+        # some 50x slower than adding its columns, which is the same sum (NumPy adds fewer than 8 terms in
+        # order: the same bits)
+        out = x[..., :1].copy()
+        for k in range(1, x.shape[-1]):
+            out += x[..., k:k + 1]
+    else:
+        out = x.sum(axis=tuple(axes), keepdims=True) if axes else x
+    return out if keepdims else out.reshape(shape)
 
 
 @op('Tensor')
@@ -606,7 +625,25 @@ def sum_to_size(input, *size):
     size = shape_arg(size)
     if tuple(input.shape) == size:
         return input
+    if input._requires_grad and grad_mode._state.enabled and input.__class__ is Tensor and \
+            not _function._op_hooks and input._device.type != 'meta':
+        return _sum_to_size_steps(input, size)
     return SumToSize.apply(input, size)
+
+
+def _sum_to_size_steps(input, size):
+    """sum_to_size with PyTorch's graph (its ``sum_to``): a keepdim sum over the leading and the broadcast dims
+    (SumBackward1), viewed to ``size`` when leading dims went (ViewBackward0); the sum is SumToSize's own (its
+    bits), each node recorded over it (autograd/_recorded_steps.py)."""
+    from ember.autograd._recorded_steps import record_step
+    from ember.ops.reduce import SumDim
+    x = input._data
+    summed = _sum_to(x, size, keepdims=True)
+    dims = tuple(i for i in range(x.ndim) if summed.shape[i] != x.shape[i] or i < x.ndim - len(size))
+    out = record_step(SumDim, (input, dims, True, None), summed, args=(x.shape, dims, True))
+    if x.ndim == len(size):
+        return out
+    return record_step(View, (out, size), summed.reshape(size), in_shape=summed.shape)
 
 
 class Squeeze(Primitive):
@@ -1984,6 +2021,9 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     reps = repeats.tolist() if isinstance(repeats, Tensor) else repeats
     if isinstance(reps, list) and len(reps) == 1:
         reps = reps[0]
+    if type(repeats) is int and input._requires_grad and grad_mode._state.enabled and input.__class__ is Tensor \
+            and not _function._op_hooks and input._device.type != 'meta':
+        return _repeat_number_steps(input, repeats, dim, output_size)
     if isinstance(reps, int):
         reps = [reps] * n
     if len(reps) != n:
@@ -1996,6 +2036,20 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if output_size is not None and len(idx) != output_size:
         raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {len(idx)} but got {output_size}")
     return index_select(input, dim, mk(idx, device=input.device))
+
+
+def _repeat_number_steps(input, repeats, dim, output_size):
+    """repeat_interleave by a number as PyTorch records it: a dim of one after ``dim`` (UnsqueezeBackward0),
+    expanded to ``repeats`` (ExpandBackward0), copied (CloneBackward0: the repeated values) and flattened back
+    (ViewBackward0); each step runs its op's forward, recorded with record_step (autograd/_recorded_steps.py)."""
+    from ember.autograd._recorded_steps import record_step
+    shape = input._data.shape
+    total = shape[dim] * repeats
+    if output_size is not None and total != output_size:
+        raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {total} but got {output_size}")
+    column = record_step(Unsqueeze, (input, dim + 1))
+    spread = record_step(Expand, (column, shape[:dim + 1] + (repeats,) + shape[dim + 1:]))
+    return record_step(View, (record_step(Clone, (spread,)), shape[:dim] + (total,) + shape[dim + 1:]))
 
 
 class Diagonal(Primitive):
