@@ -1,6 +1,7 @@
-"""A fused op that records PyTorch's steps (autograd/_recorded_steps.py, cross_entropy's log_softmax and
-nll_loss nodes) behaves as the chain of ops it stands for: hooks on each node see and change what flows
-there, double backward differentiates each node, and the fused pass's gradient bits are kept."""
+"""Ops that record PyTorch's steps over one computation (autograd/_recorded_steps.py: cross_entropy's
+log_softmax and nll_loss nodes, matmul's views and products, repeat_interleave's and sum_to_size's steps)
+behave as the chains of ops they stand for: hooks on each node see and change what flows there, double
+backward differentiates each node, and the fused pass's gradient bits are kept."""
 import numpy as np
 
 import ember
@@ -72,3 +73,28 @@ def test_saved_tensor_hooks_see_the_log_probabilities():
     with ember.autograd.graph.saved_tensors_hooks(lambda t: seen.append(t.shape) or t, lambda t: t):
         F.cross_entropy(_leaf(), ember.tensor(T)).backward()
     assert (6, 5) in seen
+
+
+def test_matmul_steps_differentiate_twice_and_reach_hooks():
+    rng = np.random.default_rng(1)
+    a = ember.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True)
+    b = ember.tensor(rng.standard_normal((2, 4, 5)), requires_grad=True)
+    m = ember.tensor(rng.standard_normal((4, 5)), requires_grad=True)
+    v = ember.tensor(rng.standard_normal(4), requires_grad=True)
+    for x, y in [(a, b), (a, m), (v, b), (a[:1], b), (b.mT, a.mT)]:
+        assert ember.autograd.gradgradcheck(lambda p, q: p @ q, (x.detach().requires_grad_(), y.detach().requires_grad_()))
+    # a hook on the bmm node's input view sees and changes the gradient on its way to the operand
+    out = a @ b
+    bmm = out.grad_fn.next_functions[0][0]
+    assert bmm.name() == 'BmmBackward0'
+    bmm.next_functions[0][0].register_prehook(lambda grads: (grads[0] * 2,))
+    out.sum().backward()
+    expected = np.ones((2, 3, 5)) @ b.detach().numpy().transpose(0, 2, 1) * 2
+    np.testing.assert_allclose(a.grad.numpy(), expected)
+
+
+def test_number_repeats_and_sum_to_size_differentiate_twice():
+    x = ember.tensor(np.linspace(0.1, 1.2, 12).reshape(3, 4), requires_grad=True)
+    assert ember.autograd.gradgradcheck(lambda t: t.repeat_interleave(3, 1) ** 2, (x,))
+    assert ember.autograd.gradgradcheck(lambda t: t.repeat_interleave(2) ** 2, (x,))
+    assert ember.autograd.gradgradcheck(lambda t: (t ** 2).reshape(2, 3, 2).sum_to_size(3, 1), (x,))
