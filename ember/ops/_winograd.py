@@ -17,6 +17,8 @@ kernel, whose transform is the kernel's own with the tile positions permuted (``
 
 Results agree with im2col's to float32 rounding (the transforms' coefficients are 0, +-1 and 1/2).
 """
+import functools
+
 import numpy
 
 from ember.ops import _chunk_threads, _winograd_f43
@@ -123,7 +125,28 @@ def _tiles(xp, x, pads, th, tw):
         xp.add(e1, e2, out=F[a, 1, :L - 1])
         xp.subtract(e2, e1, out=F[a, 2, :L - 1])
         xp.subtract(e1, e3, out=F[a, 3, :L - 1])
-    return xp.ascontiguousarray(F.reshape(4, 4, C, n, Hh, Wh)[..., :th, :tw])
+    return _drop_spares(xp, F.reshape(4, 4, C, n, Hh, Wh), th, tw)
+
+
+def _drop_spares(xp, F, th, tw):
+    """The (4, 4, C, n, th, tw) tiles of ``F`` (4, 4, C, n, th + 1, tw + 1) flattened, without the spare
+    row and column: a ``take`` of the kept places of every plane.
+
+    NOTE: on the small planes this path gets (2x2 or 4x4 tiles), copying the ``[..., :th, :tw]`` view
+    runs NumPy's strided loop over runs of 2 or 4 elements, an iterator step each; ``take`` along one
+    axis copies the same elements in one C loop (512 channels, batch 32, 2x2 tiles: 4.1 -> 1.6 ms)."""
+    Wh = tw + 1
+    kept = _kept_places(th, tw)
+    planes = F.reshape(-1, (th + 1) * Wh)
+    return xp.take(planes, xp.asarray(kept), axis=1).reshape(F.shape[:4] + (th, tw))
+
+
+@functools.lru_cache(maxsize=64)
+def _kept_places(th, tw):
+    """Where the (th, tw) tiles sit in a flattened (th + 1, tw + 1) plane, row-major (read-only)."""
+    kept = (numpy.arange(th)[:, None] * (tw + 1) + numpy.arange(tw)).ravel()
+    kept.flags.writeable = False
+    return kept
 
 
 def _kron_g(xp, dtype):
