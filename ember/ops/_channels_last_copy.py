@@ -2,17 +2,21 @@
 (N * H * W, C) columns) a few channels at a time.
 
 NOTE on why by blocks (measured, one thread): the plain assignment ``dst[...] = src.transpose(2, 0, 3, 1)``
-writes runs of C channels, each read from C places one plane (H*W elements) apart. On 32x32 planes
-that stride is 4 KiB, and every read of a run lands on the same cache sets (4K aliasing): one sample of
-64x32x32 took 0.20 ms. Copying a block of channels whose planes together fill about 32 KiB (8 channels
-of 32x32 float32) keeps the block's planes in the level-1 cache while their runs are written: 0.04-0.07
-ms for the same sample, 0.14 against 0.28 ms for 8x128x16x16. Planes of 64 elements or fewer already
-fit several hundred channels, so small planes take one block, the plain copy.
+writes runs of C channels, each read from C places one plane (H*W elements) apart. Where that stride
+is a multiple of 1 KiB (32x32 and 16x16 float32 planes), the reads of a run fall on a few cache sets
+and evict each other (4K aliasing): one sample of 64x32x32 took 0.20 ms. Copying a block of channels
+whose planes together fill about 32 KiB (8 channels of 32x32 float32) keeps the block's planes in the
+level-1 cache while their runs are written: 0.05 ms for the same sample, 0.13 against 0.28 ms for
+8x128x16x16 (32 channels); larger planes still gain at 8 channels (64x64x64: 0.73 -> 0.16 ms) and
+lose at fewer (narrow runs). Other strides spread over the cache and the plain copy is the fastest (56x56 planes:
+0.08 ms plain against 0.42 ms by blocks of 2 channels), as it is for planes of 256 bytes or fewer.
 """
 import numpy
 
 # the bytes of source planes one block reads (about a level-1 data cache)
 _BLOCK_BYTES = 32 * 1024
+# plane strides that are multiples of this alias in the cache
+_ALIASING_STRIDE = 1024
 
 
 def by_channel_blocks(dst, src, block):
@@ -30,13 +34,15 @@ def channels_last_into(dst, src):
     """``dst[...] = src.transpose(2, 0, 3, 1)`` for ``src`` (n, C, H, W) C-contiguous and ``dst``
     (H, n, W, C)."""
     plane = src.shape[2] * src.shape[3] * src.itemsize
-    by_channel_blocks(dst, src.transpose(2, 0, 3, 1), max(1, _BLOCK_BYTES // max(1, plane)))
+    aliasing = plane and plane % _ALIASING_STRIDE == 0
+    block = min(32, max(8, _BLOCK_BYTES // plane)) if aliasing else src.shape[1]
+    by_channel_blocks(dst, src.transpose(2, 0, 3, 1), block)
 
 
-# NOTE: batch norm's columns are one (S, C) table per sample; by blocks they gained only where the planes
-# alias (4 KiB or more: 64x32x32 float32 per sample 7.0 -> 2.3-4.4 ms for 32 samples, blocks of 16 channels,
-# one cache line of each row) and lost on 128x16x16 (1.35 -> 1.5-2.7 ms), which stays one plain copy
-_ALIASING_PLANE_BYTES = 4096
+# NOTE: batch norm's columns are one (S, C) table per sample; by blocks they gained only where the plane
+# stride is a multiple of 4 KiB (64x32x32 float32 per sample 7.0 -> 2.3-4.4 ms for 32 samples, blocks of 16
+# channels, one cache line of each row) and lost on 128x16x16 (1.35 -> 1.5-2.7 ms), which stays one plain copy
+_COLUMNS_ALIASING_STRIDE = 4096
 _LINE_BYTES = 64
 
 
@@ -45,6 +51,7 @@ def channel_columns(x3):
     N, C, S = x3.shape
     out = numpy.empty((N, S, C), x3.dtype)
     plane = S * x3.itemsize
-    block = C if plane < _ALIASING_PLANE_BYTES else max(_LINE_BYTES // x3.itemsize, _BLOCK_BYTES // plane)
+    aliasing = plane and plane % _COLUMNS_ALIASING_STRIDE == 0
+    block = max(_LINE_BYTES // x3.itemsize, _BLOCK_BYTES // plane) if aliasing else C
     by_channel_blocks(out, x3.transpose(0, 2, 1), block)
     return out

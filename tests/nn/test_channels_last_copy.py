@@ -7,7 +7,7 @@ from ember.ops import _channels_last_copy
 from ember.ops._channels_last_copy import channels_last_into
 
 
-@pytest.mark.parametrize('shape', [(1, 64, 32, 32), (3, 20, 16, 16), (2, 5, 8, 8), (2, 7, 33, 31),
+@pytest.mark.parametrize('shape', [(1, 64, 32, 32), (2, 20, 32, 32), (3, 20, 16, 16), (1, 12, 64, 64), (2, 5, 8, 8), (2, 7, 33, 31),
                                    (1, 1, 32, 32), (4, 512, 4, 4)])
 @pytest.mark.parametrize('dtype', [np.float32, np.float64])
 def test_matches_plain_transpose_into_padded_buffer(shape, dtype):
@@ -21,10 +21,12 @@ def test_matches_plain_transpose_into_padded_buffer(shape, dtype):
 
 
 def test_blocks_do_not_overlap_or_skip_channels(monkeypatch):
-    # a block of 3 channels over 10: the last block is partial
-    src = np.arange(2 * 10 * 4 * 4, dtype=np.float32).reshape(2, 10, 4, 4)
-    monkeypatch.setattr(_channels_last_copy, '_BLOCK_BYTES', 3 * 4 * 4 * 4)
-    got = np.zeros((4, 2, 4, 10), np.float32)
+    # 4x4 float32 planes (64 bytes) made to count as aliasing, blocks of 9 channels over 21: the last
+    # block is partial
+    src = np.arange(2 * 21 * 4 * 4, dtype=np.float32).reshape(2, 21, 4, 4)
+    monkeypatch.setattr(_channels_last_copy, '_ALIASING_STRIDE', 64)
+    monkeypatch.setattr(_channels_last_copy, '_BLOCK_BYTES', 9 * 64)
+    got = np.zeros((4, 2, 4, 21), np.float32)
     channels_last_into(got, src)
     np.testing.assert_array_equal(got, src.transpose(2, 0, 3, 1))
 
