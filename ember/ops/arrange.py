@@ -95,18 +95,11 @@ def combinations(input, r=2, with_replacement=False):
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
     if r == 0:
         return input.new_empty((0,))
-    from ember.ops.index import MaskedSelectNode
+    from ember.ops.index import masked_select
     # PyTorch's steps, so the graph shows its nodes: r grids of the input, each reduced to the places whose
-    # coordinates increase (MaskedSelectBackward0 over the grid's ExpandBackward0), stacked as columns. Each
-    # column's values are read straight from the input at those places' coordinates (what masked_select of
-    # the grid gives, without broadcasting the grid's mask again)
-    xp = input._xp
-    mask = _increasing_mask(input.shape[0], r, with_replacement)
-    places = [xp.asarray(p) for p in np.nonzero(mask)]
-    mask = Tensor._make(xp.asarray(mask), input._device)
-    x = input._data
-    return stack([MaskedSelectNode.apply(grid, mask, x[p]) for grid, p in
-                  zip(meshgrid(*[input] * r, indexing='ij'), places)], 1)
+    # coordinates increase (MaskedSelectBackward0 over the grid's ExpandBackward0), stacked as columns
+    mask = Tensor._make(input._xp.asarray(_increasing_mask(input.shape[0], r, with_replacement)), input._device)
+    return stack([masked_select(grid, mask) for grid in meshgrid(*[input] * r, indexing='ij')], 1)
 
 
 def _increasing_mask(n, r, with_replacement):

@@ -37,7 +37,14 @@ def vander(x, N=None, increasing=False):
     # for decreasing powers) and its behaviour there: the in-place write of the product into the columns the
     # product read changes what CumprodBackward0 saved, so a backward through vander raises PyTorch's "modified
     # by an inplace operation" error, as PyTorch's does
-    result = ember.empty((x.shape[0], n), dtype=ember.promote_types(x.dtype, ember.int64), device=x.device)
+    dtype = ember.promote_types(x.dtype, ember.int64)
+    if not (x.requires_grad and ember.is_grad_enabled()):
+        # nothing recorded: the same products out of place (what a trace for export can follow)
+        result = ember.ones((x.shape[0], min(n, 1)), dtype=dtype, device=x.device)
+        if n > 1:
+            result = ember.cat([result, x.to(dtype).unsqueeze(1).expand(x.shape[0], n - 1)], 1).cumprod(1)
+        return result if increasing else result.flip(1)
+    result = ember.empty((x.shape[0], n), dtype=dtype, device=x.device)
     if n > 0:
         result.select(1, 0).fill_(1)
         if n > 1:
