@@ -85,6 +85,8 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     if interpolation in ('linear', 'midpoint'):
         weights = ranks.new_full(ranks.shape, 0.5) if interpolation == 'midpoint' else ranks - ranks_below
         result.lerp_(values.gather(-1, ranks.ceil_().long()), weights)
+    if not result.requires_grad:    # (nothing recorded: the same views out of place, which a trace can follow)
+        return result.squeeze(-1) if q.ndim == 0 else result.unsqueeze(0).transpose(0, -1).squeeze(-1)
     if q.ndim == 0:
         return result.squeeze_(-1)
     return result.unsqueeze_(0).transpose_(0, -1).squeeze_(-1)     # (the quantiles first)
