@@ -385,8 +385,9 @@ def matmul(input, other, *, out=None) -> Tensor:
     _check_dtypes(a, b)
     if out is None and (input._requires_grad or other._requires_grad) and grad_mode._state.enabled and \
             input.__class__ is Tensor and other.__class__ is Tensor and input._data.dtype == other._data.dtype and \
-            not _function._op_hooks and input._device.type != 'meta':
-        # PyTorch's folds, views and product nodes, each recorded over its array (ops/_matmul_steps.py)
+            input._data.dtype.char in 'fdFD' and not _function._op_hooks and input._device.type != 'meta':
+        # PyTorch's folds, views and product nodes, each recorded over its array (ops/_matmul_steps.py); half
+        # precision keeps the one node (apply runs its products in float32)
         return matmul_steps(input, other, Mm, Mv, Bmm)
     if da == 1 or db == 1:
         result = BatchedMatvec.apply(input, other)
