@@ -63,15 +63,7 @@ class View(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        return _reshaped_grad(g, ctx.in_shape), None
-
-
-def _reshaped_grad(g, shape):
-    """A reshaping node's gradient: ``g`` reshaped to its input's shape; where nothing is recorded, the array
-    reshaped bare (no op call: matmul's and attention's chains run several such nodes per product)."""
-    if not grad_mode._state.enabled and type(g) is Tensor and not g.is_sparse:
-        return Tensor._make(g._data.reshape(shape), g._device)
-    return g.reshape(shape)
+        return g.reshape(ctx.in_shape), None
 
 
 def _view_array(x, shape):
@@ -112,7 +104,7 @@ class UnsafeView(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        return _reshaped_grad(g, ctx.in_shape), None
+        return g.reshape(ctx.in_shape), None
 
 
 @op('Tensor')
