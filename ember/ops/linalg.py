@@ -1269,6 +1269,8 @@ class Inverse(Primitive):
             out = ctx.xp.linalg.inv(a)
         except np.linalg.LinAlgError:
             raise _singular_error(a) from None
+        # each matrix column-major, as LAPACK leaves PyTorch's (its strides; a reshape of it is an alias)
+        out = ctx.xp.ascontiguousarray(out.swapaxes(-1, -2)).swapaxes(-1, -2)
         ctx.save_for_backward(out)
         return out
 
