@@ -69,10 +69,6 @@ SKIP_ALL_DIFFERS = {
         "64) -> 128 training step 3.6x slower): ember StackBackward0(AddBackward0 of 3 edges), PyTorch's of 2",
     'lstm': "cost, as lstm_cell's: ember StackBackward0(_LSTMGatesBackward) (each step's fused gates), PyTorch "
         'StackBackward0(MulBackward0) for h, (AddBackward0) for c',
-    'lstm_cell': "cost: PyTorch's CPU cell is its decomposition (unsafe_chunk, sigmoid/tanh, MulBackward0 for h, "
-        'AddBackward0 for c); composed so in ember, forward+backward took 1.61x (batch 2, hidden 2), 1.44x (16, 64), '
-        "1.13x (32, 128) the fused gates' time (float32, medians of 100-300 interleaved runs on a loaded machine); "
-        'ember records _LSTMGatesBackward(AddBackward0, AccumulateGrad) for both',
 }
 
 _SKIP_ALL_REASONS = {**{key: f'not yet matched: {what}' for key, what in SKIP_ALL_DIFFERS.items()},

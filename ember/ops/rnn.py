@@ -42,13 +42,16 @@ def _rnn_step(xg, h, w_hh, b_hh, act):
     return act(_linear(h, w_hh, b_hh) + xg)
 
 
+def _lstm_gate_activations(xp, gates, H):
+    """The activations (i, f, g, o) of an LSTM step's gate pre-activations (hidden size ``H``), on arrays."""
+    sig = xp.tanh(gates * 0.5) * 0.5 + 0.5       # sigmoid without exp overflow
+    return sig[..., :H], sig[..., H:2 * H], xp.tanh(gates[..., 2 * H:3 * H]), sig[..., 3 * H:]
+
+
 def _lstm_gates_array(xp, gates, c_prev):
     """An LSTM step's elementwise half on arrays: the unprojected hidden o * tanh(c), the new cell c and the
     activations (i, f, g, o, tanh(c)) its backward reads."""
-    H = c_prev.shape[-1]
-    sig = xp.tanh(gates * 0.5) * 0.5 + 0.5       # sigmoid without exp overflow
-    i, f, o = sig[..., :H], sig[..., H:2 * H], sig[..., 3 * H:]
-    g = xp.tanh(gates[..., 2 * H:3 * H])
+    i, f, g, o = _lstm_gate_activations(xp, gates, c_prev.shape[-1])
     c = f * c_prev + i * g
     tc = xp.tanh(c)
     return o * tc, c, (i, f, g, o, tc)
@@ -213,7 +216,15 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
         from ember.ops._argparse import type_name
         raise TypeError(f"lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not {type_name(hx)}")
     h, c = hx
-    return _lstm_step(_linear(input, w_ih, b_ih), h, c, w_hh, b_hh)
+    gates = _linear(h, w_hh, b_hh) + _linear(input, w_ih, b_ih)
+    if grad_mode._state.enabled and (gates._requires_grad or c._requires_grad) and type(gates) is Tensor and \
+            type(c) is Tensor and gates.dtype == c.dtype and not _function._op_hooks and gates._device.type != 'meta':
+        # recorded: PyTorch's cell's nodes, from one fused pass (_lstm_cell_steps); op observers (profiler, ONNX
+        # capture), vmap and meta tensors see the one fused op, and so do nn.LSTM's steps (PyTorch's float32
+        # layer is one node; its float64 per-step graph would cost a training step what it cost nn.GRU's)
+        from ember.ops._lstm_cell_steps import lstm_cell_steps
+        return lstm_cell_steps(gates, c, _lstm_gate_activations)
+    return _LSTMGates.apply(gates, c)
 
 
 @op('ember')
