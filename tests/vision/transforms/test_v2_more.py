@@ -27,12 +27,17 @@ def _cases():
     return [c for c in rec.cases(v2, ember, tv_tensors)]
 
 
-def _compare(ours, recorded):
+def _compare(ours, recorded, live=False):
     assert sorted(ours) == sorted(recorded), set(ours) ^ set(recorded)
     for key, want in recorded.items():
         got = ours[key]
         assert got.shape == want.shape and got.dtype == want.dtype, (key, got.shape, want.shape, got.dtype, want.dtype)
-        if want.dtype.kind in "uib":
+        if want.dtype.kind in "uib" and live:
+            # against the live PyTorch the last bit of its float32 resampling depends on the CPU (seen on an
+            # AMD EPYC; the recorded outputs pin one machine's): a pixel may round the other way, or a nearest
+            # sample land on the neighbouring place, in under 1 % of the elements
+            assert (got != want).mean() < 0.01, (key, int((got != want).sum()), got.size)
+        elif want.dtype.kind in "uib":
             np.testing.assert_array_equal(got, want, err_msg=key)
         else:
             np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5, err_msg=key)
@@ -198,7 +203,7 @@ def test_oracle_other_seed(name, transform, kind):
             ours = rec.run(v2, tv_tensors, ember, name, transform, kind, seed=rec.SEED + 100)
     finally:
         torch.set_num_threads(threads)
-    _compare(ours, theirs)
+    _compare(ours, theirs, live=True)
 
 
 def test_auto_augment_refuses_boxes_and_masks_and_second_images():
