@@ -19,7 +19,12 @@ from ember.nn.modules.linear import Linear, NonDynamicallyQuantizableLinear  # n
 from ember.nn.modules.module import Module
 from ember.nn.modules.normalization import LayerNorm
 from ember.ops.attention import _float_mask
-from ember.ops.creation import full
+from ember.ops.creation import arange as _arange, full
+from ember import compiler as _compiler, overrides as _overrides
+from ember.amp._state import is_autocast_enabled as _autocast_enabled
+from ember.autograd import grad_mode as _grad_mode
+from ember.backends import mha as _mha
+from ember.nested import _warn_prototype as _warn_nested_prototype
 
 __all__ = ['TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer',
            'TransformerDecoder', 'Transformer']
@@ -228,12 +233,52 @@ class TransformerEncoder(Module):
         first = self.layers[0]
         seq_len = _get_seq_len(src, first.self_attn.batch_first)
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
+        padding = _nested_padding(self, src, mask, src_key_padding_mask)
+        if padding is not None:
+            src_key_padding_mask = padding[1]
         output = src
         for mod in self.layers:
             output = mod(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
+        if padding is not None:
+            output = output.masked_fill(padding[0].unsqueeze(-1), 0.0)
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+
+def _nested_padding(encoder, src, mask, key_padding_mask):
+    """Where PyTorch's encoder takes its "sparsity fast path" (eval, a batch-first (N, S, E) input with
+    a padding mask and no attention mask, nothing recorded), it runs each sequence on its first
+    ``n`` positions only (``n`` its count of unpadded keys: the nested tensor it builds) and returns
+    zeros at the rest. The same values come from the padded batch with every position past ``n``
+    masked as a key, those rows then zeroed: returns ``(padded, key_padding_mask)`` (bool ``(N, S)``
+    and the float mask the layers take), or None where PyTorch keeps the padded batch."""
+    first = encoder.layers[0]
+    if (not _mha.get_fastpath_enabled() or not getattr(encoder, 'use_nested_tensor', False) or first.training
+            or src.dim() != 3 or key_padding_mask is None or mask is not None or src.is_nested
+            or tuple(key_padding_mask.shape) != tuple(src.shape[:2])):
+        return None
+    check = getattr(encoder, 'mask_check', True)
+    if check and _compiler.is_compiling():
+        return None
+    kept = key_padding_mask == 0        # (a float mask's nonzero entries are padding, as PyTorch reads it)
+    counts = kept.sum(1)
+    padded = _arange(src.shape[1], device=src.device).unsqueeze(0) >= counts.unsqueeze(1)
+    left_aligned = bool((padded == kept.logical_not()).all())
+    if check and not left_aligned:
+        return None
+    if _autocast_enabled():
+        return None
+    attn, norm1, norm2 = first.self_attn, first.norm1, first.norm2
+    args = (src, attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight, attn.out_proj.bias, norm1.weight,
+            norm1.bias, norm2.weight, norm2.bias, first.linear1.weight, first.linear1.bias, first.linear2.weight,
+            first.linear2.bias)
+    if (_overrides.has_torch_function(args) or src.device.type not in ('cpu', 'cuda')
+            or (_grad_mode.is_grad_enabled() and any(t is not None and t.requires_grad for t in args))):
+        return None
+    _warn_nested_prototype(stacklevel=3)
+    # a left-aligned mask already masks exactly the padded keys (the values stay those of the mask given)
+    return padded, key_padding_mask if left_aligned else _float_mask(padded, 'src_key_padding_mask', src.dtype)
 
 
 def _why_no_nested_tensor(layer):
