@@ -39,6 +39,7 @@ _NEG_L2L64 = -np.float64(_L2L)
 
 
 _CHUNK = 1 << 15         # values per pass of the exp: its double temporaries stay in cache
+_GATHER_LIMIT = 4096     # up to this many values the exp's midpoint checks are made in one pass
 _TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
 _TINY_BITS2 = np.uint32((int(_TINY.view(np.uint32)) << 1) - 2)
 _EXP_ZERO = np.float32(-104)                    # SLEEF's expf is zero below this
@@ -104,11 +105,16 @@ def _expf_deferred(d, out=None):
     s[...] = r
     s64[...] = s
     u = np.empty(d.shape, np.float32) if out is None else out
-    low = r.view(np.uint64)
-    hit = np.empty(r.shape, bool)
-    marked = np.zeros(r.shape, bool)
+    # a small array keeps every step's double sum in its own row, so that one pass over them all finds
+    # the midpoints (a check after each step cost three NumPy calls each: most of the time at a batch's
+    # 64 x 10); a large one checks after each step, its one buffer staying in cache
+    gather = d.size <= _GATHER_LIMIT
+    sums = np.empty((len(_POLY),) + r.shape, np.float64) if gather else None
+    marked = None if gather else np.zeros(r.shape, bool)
     last = len(_POLY) - 1
     for step in range(len(_POLY)):
+        if gather:
+            r = sums[step]
         if step == 0:
             np.multiply(s64, _POLY64[0], out=r)
         else:
@@ -120,9 +126,10 @@ def _expf_deferred(d, out=None):
                 r *= s64
         r += s64 if step == last else _POLY64[step + 1]
         u[...] = r
-        np.bitwise_and(low, _F32_LOW_BITS, out=low)      # (r's own memory: rewritten next step)
-        np.equal(low, _F32_HALF_ULP, out=hit)
-        marked |= hit
+        if not gather:
+            marked |= _midpoints(r, copy=False)
+    if gather:
+        marked = _midpoints(sums, copy=False)
     u += np.float32(1)
     np.ldexp(u, q.astype(np.int32), out=u)
     if d.size and not (d.min() >= _EXP_ZERO and d.max() <= 100):    # (a NaN leaves both as they are)
@@ -178,8 +185,9 @@ def sleef_logf(x):
     ok = np.isfinite(flat) & (flat >= np.finfo(np.float32).tiny)
     d = np.where(ok, flat, _F1)
     with np.errstate(invalid='ignore', over='ignore', under='ignore'):
-        redo = np.zeros(d.shape, bool)
-        r = _logf_core(d, _marking_fma(redo))
+        sums = []
+        r = _logf_core(d, _marking_fma(sums))
+        redo = _midpoints(sums)
         if redo.any():
             r[redo] = _logf_core(d[redo], fma32)
     if not ok.all():
@@ -188,23 +196,31 @@ def sleef_logf(x):
     return r.reshape(x.shape)
 
 
-def _marking_fma(redo):
+def _marking_fma(sums):
     """``fma32``'s steps with its repairs deferred, for ``_logf_core``: the double sum (the float32
-    product is exact in double) rounded straight to float32, and ``redo`` marked where the sum sits
-    exactly on a float32 midpoint, where rounding twice may differ from rounding once. Elsewhere the
-    result is fma32's (a log of a 64-row batch's sums took 150 us through six full fma32 calls, each
-    checking its own suspects). fma32's other check, results in float32's subnormal range, is not
-    needed there: for positive normal inputs every fused step's exact value is zero or a multiple of
-    2**-98 (the operands' last bits, see ``_logf_core``), or near the polynomial's constants."""
+    product is exact in double) rounded straight to float32, and kept in ``sums`` for ``_midpoints``,
+    which finds where a sum sits exactly on a float32 midpoint, where rounding twice may differ from
+    rounding once. Elsewhere the result is fma32's (a log of a 64-row batch's sums took 150 us through
+    six full fma32 calls, each checking its own suspects). fma32's other check, results in float32's
+    subnormal range, is not needed there: for positive normal inputs every fused step's exact value is
+    zero or a multiple of 2**-98 (the operands' last bits, see ``_logf_core``), or near the polynomial's
+    constants."""
     def fma(a, b, c):
         r = np.multiply(a, b, dtype=np.float64)
         r += c
-        out = r.astype(np.float32)
-        bits = r.view(np.uint64)              # (r's own memory: not needed after this)
-        np.bitwise_and(bits, _F32_LOW_BITS, out=bits)
-        np.bitwise_or(redo, bits == _F32_HALF_ULP, out=redo)
-        return out
+        sums.append(r)
+        return r.astype(np.float32)
     return fma
+
+
+def _midpoints(sums, copy=True):
+    """Which elements have a double sum in ``sums`` (equal-shaped arrays, or one array of them stacked)
+    exactly on a float32 midpoint, as a bool array: all of them checked in one pass (a check per sum
+    cost two NumPy calls each). ``copy=False`` lets it overwrite one array given whole."""
+    bits = (np.stack(sums) if copy else np.asarray(sums)).view(np.uint64)
+    np.bitwise_and(bits, _F32_LOW_BITS, out=bits)
+    hit = bits == _F32_HALF_ULP
+    return hit.any(axis=0) if hit.ndim > 1 else hit
 
 
 def _logf_core(d, fma, exact_fma=_residual):
