@@ -13,13 +13,14 @@ step's node over arrays it already holds (``record_step``), so the graph is PyTo
 tensors, each node's backward its op's own (so hooks on them and every order of derivatives work).
 
 Run node by node, those ten backwards cost a training step about twice the fused node's. So where the backward
-records nothing and no node of the cell has a hook, the last step's node computes the cell's gradients at once
+records nothing, no node of the cell has a hook and no gradient can reach its inner nodes from outside (none has
+since a recorded backward of the cell, as a gradient penalty takes), the last step's node computes the cell's gradients at once
 (the fused node's arithmetic, its bits) and each node hands on its share: the gradients leaving the cell (to
 ``hx`` and the gate products' pieces) are those, and between the cell's own nodes the incoming gradient is passed
 along in place of one (each node's inputs there have its shape, and only the cell's nodes read them).
 """
 from ember._tensor import Tensor
-from ember.autograd import grad_mode
+from ember.autograd import _saved_hooks, grad_mode
 from ember.autograd._recorded_steps import record_step
 from ember.ops.arith import Add, Mul, Sub
 from ember.ops.tensor_extras import unsafe_chunk
@@ -27,17 +28,26 @@ from ember.ops.unary import Sigmoid, Tanh
 
 
 class _CellGrads:
-    """The cell's gradients for one backward pass, worked out by the last step's node (None: node by node)."""
-    __slots__ = ('nodes', 'acts', 'h_prev', 'h_n', 'grads')
+    """The cell's gradients for one backward pass, worked out by the last step's node (None: node by node).
+
+    ``exposed``: whether a gradient can reach the cell's inner nodes from outside the cell, which the all-at-once
+    gradients leave out. Only their outputs, which the cell keeps to itself, lead there: as saved tensors that a
+    recorded (create_graph) backward of the cell put into its graph (a gradient penalty, double backward), or that
+    a saved-tensor pack hook was handed."""
+    __slots__ = ('nodes', 'acts', 'h_prev', 'h_n', 'grads', 'exposed')
 
     def __init__(self, acts, h_prev, h_n):
         self.nodes, self.acts, self.h_prev, self.h_n, self.grads = [], acts, h_prev, h_n, None
+        self.exposed = bool(_saved_hooks._pack_stack)
 
     def start(self, g):
         """At the last step's node: the cell's gradients from the hidden state's ``g``, if nothing needs the
-        nodes one by one (a recorded backward, a hook on one of them)."""
+        nodes one by one (a recorded backward, a hook on one of them, gradients reaching the inner nodes)."""
         self.grads = None
-        if grad_mode._state.enabled or any(n._hooks or n._pre_hooks for n in self.nodes):
+        if grad_mode._state.enabled:
+            self.exposed = True     # (this backward's graph holds the inner outputs, its own backward reaches them)
+            return
+        if self.exposed or any(n._hooks or n._pre_hooks for n in self.nodes):
             return
         r, z, n = self.acts
         d = g._data
