@@ -145,14 +145,40 @@ class _GRUGates(Primitive):
         return cat([dar, daz, dan], -1), cat([dar, daz, dan * r], -1), dh * z
 
 
+def _lstm_gates(gates, c):
+    """The new hidden state and cell from the gate pre-activations and the previous cell: where autograd records,
+    PyTorch's CPU cell's nodes, from one fused pass (_lstm_cell_steps); otherwise, and for op observers (profiler,
+    ONNX capture), vmap and meta tensors, the one fused op."""
+    if grad_mode._state.enabled and type(gates) is Tensor and type(c) is Tensor and \
+            (gates._requires_grad or c._requires_grad) and gates.dtype == c.dtype and not _function._op_hooks and \
+            gates._device.type != 'meta':
+        from ember.ops._lstm_cell_steps import lstm_cell_steps
+        return lstm_cell_steps(gates, c, _lstm_gate_activations)
+    return _LSTMGates.apply(gates, c)
+
+
 def _lstm_step(xg, h, c, w_hh, b_hh, w_hr=None):
-    h, c = _LSTMGates.apply(_linear(h, w_hh, b_hh) + xg, c)
+    h, c = _lstm_gates(_linear(h, w_hh, b_hh) + xg, c)
     if w_hr is not None:
         h = _linear(h, w_hr)         # LSTM with projections: the hidden state is projected down
     return h, c
 
 
+def _gru_gates(xg, hg, h):
+    """The new hidden state from the input's and the hidden state's gate products and the previous state: where
+    autograd records, PyTorch's CPU cell's nodes, from one fused pass (_gru_cell_steps); otherwise, and for op
+    observers (profiler, ONNX capture), vmap and meta tensors, the one fused op."""
+    if grad_mode._state.enabled and type(xg) is Tensor and type(hg) is Tensor and type(h) is Tensor and \
+            (xg._requires_grad or hg._requires_grad or h._requires_grad) and not _function._op_hooks and \
+            xg._device.type != 'meta':
+        from ember.ops._gru_cell_steps import gru_cell_steps
+        return gru_cell_steps(xg, hg, h, _gru_gates_array)
+    return _GRUGates.apply(xg, hg, h)
+
+
 def _gru_step(xg, h, w_hh, b_hh):
+    # (nn.GRU's recorded steps keep the fused op: PyTorch's ten nodes a step, for all their fused pass and
+    # all-at-once backward, made a training step 2.3x slower at (20, 16, 64) -> 128, 1.4-1.6x at (35, 32, 128) -> 256)
     return _GRUGates.apply(xg, _linear(h, w_hh, b_hh), h)
 
 
@@ -216,15 +242,7 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
         from ember.ops._argparse import type_name
         raise TypeError(f"lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not {type_name(hx)}")
     h, c = hx
-    gates = _linear(h, w_hh, b_hh) + _linear(input, w_ih, b_ih)
-    if grad_mode._state.enabled and (gates._requires_grad or c._requires_grad) and type(gates) is Tensor and \
-            type(c) is Tensor and gates.dtype == c.dtype and not _function._op_hooks and gates._device.type != 'meta':
-        # recorded: PyTorch's cell's nodes, from one fused pass (_lstm_cell_steps); op observers (profiler, ONNX
-        # capture), vmap and meta tensors see the one fused op, and so do nn.LSTM's steps (PyTorch's float32
-        # layer is one node; its float64 per-step graph would cost a training step what it cost nn.GRU's)
-        from ember.ops._lstm_cell_steps import lstm_cell_steps
-        return lstm_cell_steps(gates, c, _lstm_gate_activations)
-    return _LSTMGates.apply(gates, c)
+    return _lstm_step(_linear(input, w_ih, b_ih), h, c, w_hh, b_hh)
 
 
 @op('ember')
@@ -246,16 +264,8 @@ def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
         >>> ember.gru_cell(ember.ones(1, 1), ember.zeros(1, 2), w_ih, w_hh)
         tensor([[0.0473, 0.0473]])
     """
-    xg, hg = _linear(input, w_ih, b_ih), _linear(hx, w_hh, b_hh)
-    if grad_mode._state.enabled and (xg._requires_grad or hg._requires_grad or hx._requires_grad) and \
-            type(xg) is Tensor and type(hg) is Tensor and type(hx) is Tensor and not _function._op_hooks and \
-            xg._device.type != 'meta':
-        # recorded: PyTorch's cell's nodes, from one fused pass (_gru_cell_steps); op observers (profiler, ONNX
-        # capture), vmap and meta tensors see the one fused op. (nn.GRU's steps keep it too: ten nodes a step
-        # made a (20, 16, 64) -> 128 sequence's training step 3.6x slower)
-        from ember.ops._gru_cell_steps import gru_cell_steps
-        return gru_cell_steps(xg, hg, hx, _gru_gates_array)
-    return _GRUGates.apply(xg, hg, hx)
+    xg = _linear(input, w_ih, b_ih)
+    return _gru_gates(xg, _linear(hx, w_hh, b_hh), hx)
 
 
 # ----------------------------------------------------------------------------------------------
