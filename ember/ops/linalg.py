@@ -1110,6 +1110,10 @@ def einsum(equation, *operands):
                 break
     if targets is not None:     # (size-1 dims broadcast against their letter's size)
         operands = [op if target is None else op.expand(target) for op, target in zip(operands, targets)]
+    if node is EinsumView and len(operands) == 2 and targets is None and _records_steps(*operands):
+        result = _einsum_pair_steps(terms, rhs, ell, *operands)
+        if result is not None:
+            return result
     result = node.apply(terms, rhs, *operands)
     if result._grad_fn is not None:
         if ell and node is EinsumSum:
@@ -1117,6 +1121,51 @@ def einsum(equation, *operands):
         elif node is EinsumMul and targets is not None:
             result._grad_fn.given_shapes = [tuple(a.shape) for a in given]  # (MulBackward0's factors as given)
     return result
+
+
+def _records_steps(a, b):
+    """Whether einsum records PyTorch's steps for these two operands (as matmul does): the graph is recorded,
+    both are plain tensors of one dtype computed at that precision (half precision keeps the one node, whose
+    apply runs in float32), and no op observer (profiler, exporter) is watching."""
+    return (a._requires_grad or b._requires_grad) and grad_mode._state.enabled and a.__class__ is Tensor and \
+        b.__class__ is Tensor and a._data.dtype == b._data.dtype and a._data.dtype.char in 'fdFD' and \
+        not _function._op_hooks and a._device.type != 'meta'
+
+
+_PAIR_STEP_PLANS = {}   # (subscripts, output, ellipsis, shapes) -> _einsum_steps.pair_plan's plan or None
+
+
+def _einsum_pair_steps(terms, rhs, ell, a, b):
+    """The einsum of two operands sharing summed letters, recorded as PyTorch's permutes, views and bmm
+    (ops/_einsum_steps.py); None where PyTorch's steps are others (they keep the one node)."""
+    key = (terms[0], terms[1], rhs, ell, a._data.shape, b._data.shape)
+    plan = _PAIR_STEP_PLANS.get(key, False)
+    if plan is False:
+        summed = [c for c in ell if c not in rhs]
+        summed += sorted(set(terms[0] + terms[1]) - set(rhs) - set(summed))
+        plan = pair_plan(terms, rhs, summed, a._data.shape, b._data.shape)
+        if len(_PAIR_STEP_PLANS) >= 512:
+            _PAIR_STEP_PLANS.clear()
+        _PAIR_STEP_PLANS[key] = plan
+    if plan is None:
+        return None
+    if a._device.type == 'cpu':
+        xp = np
+    else:
+        from ember import backend
+        xp = backend.get_array_module(a._device)
+    x, y = a._data, b._data
+
+    def product_of(left, right):
+        # the fused einsum's product: BLAS's where it multiplies these very matrix stacks, else NumPy's einsum
+        # (in-order sums, as PyTorch's bmm loop on small matrices) laid out as the stacks' product
+        if _pair_plan(terms[0], terms[1], rhs, x.shape, y.shape) is not None:
+            return _same_dtype(xp.matmul(left, right), left)
+        fused = xp.einsum(','.join(terms) + '->' + rhs, x, y)
+        n_summed = len(plan.lperm) - len(rhs)
+        fused = fused.reshape(fused.shape + (1,) * n_summed).transpose(plan.lperm)
+        return xp.ascontiguousarray(fused).reshape(left.shape[0], left.shape[1], right.shape[2])
+    return pair_steps(plan, a, b, product_of)
 
 
 def _promoted_operands(terms, rhs, ell, operands):
@@ -1646,3 +1695,4 @@ class CdistNode(Primitive):
 
 # (imported last: it takes this module's product ops)
 from ember.ops._matmul_steps import matmul_steps  # noqa: E402
+from ember.ops._einsum_steps import pair_plan, pair_steps  # noqa: E402

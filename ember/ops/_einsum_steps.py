@@ -1,0 +1,136 @@
+"""einsum's recorded graph for two operands that share summed letters, as PyTorch's einsum makes it.
+
+PyTorch's einsum (ATen's Linear.cpp) first lines every operand up with one order of letters, the output's
+then the summed ones: each letter an operand lacks becomes a size-1 dim (UnsqueezeBackward0, one per letter,
+appended), then the operand is permuted to that order (PermuteBackward0, even where the order is unchanged).
+Its pairwise product (``sumproduct_pair``) permutes each operand again, the left one to (batch, left-only,
+summed, right-only) and the right one to (batch, summed, right-only, left-only), reshapes them to matrix
+stacks, multiplies them with ``bmm``, views the product as (batch, left-only, 1 per summed letter,
+right-only) and permutes it back to the common order; einsum's last step is a view dropping the summed
+dims. Where every dim of the right operand's own (or of size 1) comes before all of the left one's in the
+output, the two operands swap places first, so the product is laid out as the output.
+
+Each step is recorded with ``record_step`` (views run their own forward; a reshape PyTorch must copy is
+copied here too); the product's array is the one ember's fused einsum computes, so values keep their bits.
+"""
+import math
+
+from ember.autograd._recorded_steps import record_step
+from ember.ops._matmul_steps import _reshape
+from ember.ops.linalg import Bmm, _BMM_BLAS_WORK
+from ember.ops.shape import Permute, Unsqueeze, View
+
+
+class EinsumBmm(Bmm):
+    """einsum's ``bmm`` with PyTorch's CPU sums: below ``_BMM_BLAS_WORK`` multiply-adds a matrix PyTorch's bmm
+    runs its own loop, summing in order (NumPy's einsum does too), above it BLAS's (NumPy's matmul). Its
+    backward's two products are such bmms again, so gradients sum as PyTorch's do."""
+    node_name = 'BmmBackward0'
+    saved_names = ('self', 'mat2')
+    _profile_name = 'aten::bmm'
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return _bmm_array(ctx.xp, a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = EinsumBmm.apply(g, b.transpose(-1, -2).conj()) if ctx.needs_input_grad[0] else None  # conj: complex
+        gb = EinsumBmm.apply(a.transpose(-1, -2).conj(), g) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+def _bmm_array(xp, a, b):
+    if a.shape[1] * a.shape[2] * b.shape[2] < _BMM_BLAS_WORK:
+        return xp.einsum('bij,bjk->bik', a, b)
+    return xp.matmul(a, b)
+
+
+class PairPlan:
+    """The steps for one equation and pair of shapes (einsum calls repeat, so plans are kept)."""
+    __slots__ = ('unsqueezed', 'perms', 'swap', 'lperm', 'left_shape', 'rperm', 'right_shape', 'out_size',
+                 'operm', 'final_shape')
+
+
+def pair_plan(terms, rhs, summed, a_shape, b_shape):
+    """PyTorch's steps for ``terms[0],terms[1]->rhs`` over operands of these shapes (``summed``: the summed
+    letters in PyTorch's order), or None where they are not a single batched product: a letter repeated in
+    an operand (a diagonal), a summed letter only one operand holds with a size other than 1 (summed first),
+    no letter summed by both (a plain product), or an empty operand."""
+    order = list(rhs) + list(summed)
+    if any(len(set(t)) != len(t) for t in terms) or 0 in a_shape or 0 in b_shape:
+        return None
+    shapes = (a_shape, b_shape)
+    aligned = []        # each operand's size per letter of ``order`` (1 for a letter it lacks)
+    unsqueezed, perms = [], []
+    for t, shape in zip(terms, shapes):
+        missing = [c for c in order if c not in t]
+        unsqueezed.append(len(missing))
+        perms.append(tuple(t.index(c) if c in t else len(t) + missing.index(c) for c in order))
+        aligned.append([shape[t.index(c)] if c in t else 1 for c in order])
+    out_dims = len(rhs)
+    sum_dims = []
+    for d in range(out_dims, len(order)):
+        sa, sb = aligned[0][d] != 1, aligned[1][d] != 1
+        if sa and sb:
+            sum_dims.append(d)
+        elif sa or sb:
+            return None     # (PyTorch sums it inside its operand first: not recorded here)
+    if not sum_dims:
+        return None
+    left, right = aligned
+    lro, lo, ro = _classify(left, right, sum_dims)
+    swap = bool(lo and ro and ro[-1] < lo[0])
+    if swap:
+        left, right = right, left
+        lro, lo, ro = _classify(left, right, sum_dims)
+    plan = PairPlan()
+    plan.unsqueezed, plan.perms, plan.swap = tuple(unsqueezed), tuple(perms), swap
+    batch, rows, inner, cols = (math.prod(left[d] for d in lro), math.prod(left[d] for d in lo),
+                                math.prod(left[d] for d in sum_dims), math.prod(right[d] for d in ro))
+    plan.lperm = tuple(lro + lo + sum_dims + ro)
+    plan.left_shape = (batch, rows, inner)
+    plan.rperm = tuple(lro + sum_dims + ro + lo)
+    plan.right_shape = (batch, inner, cols)
+    plan.out_size = tuple([left[d] for d in lro + lo] + [1] * len(sum_dims) + [right[d] for d in ro])
+    operm = [0] * len(order)
+    for k, d in enumerate(plan.lperm):
+        operm[d] = k
+    plan.operm = tuple(operm)
+    plan.final_shape = tuple(max(left[d], right[d]) for d in range(out_dims))
+    return plan
+
+
+def _classify(left, right, sum_dims):
+    """``sumproduct_pair``'s output dims: in both operands (batch), only the left's, the others."""
+    lro, lo, ro = [], [], []
+    for d in range(len(left)):
+        if d in sum_dims:
+            continue
+        if left[d] != 1 and right[d] != 1:
+            lro.append(d)
+        elif left[d] != 1:
+            lo.append(d)
+        else:
+            ro.append(d)
+    return lro, lo, ro
+
+
+def pair_steps(plan, a, b, product_of):
+    """The einsum of ``a`` and ``b`` recorded as PyTorch's steps (``plan`` from :func:`pair_plan`).
+    ``product_of(left, right)``: the (batch, rows, columns) product of the two matrix stacks' arrays, as ember's
+    fused einsum computes it."""
+    ops = []
+    for t, n, perm in zip((a, b), plan.unsqueezed, plan.perms):
+        for _ in range(n):
+            t = record_step(Unsqueeze, (t, t._data.ndim))
+        ops.append(record_step(Permute, (t, perm)))
+    left, right = ops[::-1] if plan.swap else ops
+    left = _reshape(record_step(Permute, (left, plan.lperm)), plan.left_shape)
+    right = _reshape(record_step(Permute, (right, plan.rperm)), plan.right_shape)
+    product = product_of(left._data, right._data)
+    out = record_step(EinsumBmm, (left, right), product, saved=(left._data, right._data))
+    out = record_step(Permute, (record_step(View, (out, plan.out_size)), plan.operm))
+    return record_step(View, (out, plan.final_shape))
