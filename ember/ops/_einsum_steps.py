@@ -51,7 +51,7 @@ def _bmm_array(xp, a, b):
 class PairPlan:
     """The steps for one equation and pair of shapes (einsum calls repeat, so plans are kept)."""
     __slots__ = ('unsqueezed', 'perms', 'swap', 'lperm', 'left_shape', 'rperm', 'right_shape', 'out_size',
-                 'operm', 'final_shape')
+                 'operm', 'final_shape', 'blas')
 
 
 def pair_plan(terms, rhs, summed, a_shape, b_shape):

@@ -1144,6 +1144,8 @@ def _einsum_pair_steps(terms, rhs, ell, a, b):
         summed = [c for c in ell if c not in rhs]
         summed += sorted(set(terms[0] + terms[1]) - set(rhs) - set(summed))
         plan = pair_plan(terms, rhs, summed, a._data.shape, b._data.shape)
+        if plan is not None:    # (whether the fused einsum multiplies these matrix stacks with BLAS)
+            plan.blas = _pair_plan(terms[0], terms[1], rhs, a._data.shape, b._data.shape) is not None
         if len(_PAIR_STEP_PLANS) >= 512:
             _PAIR_STEP_PLANS.clear()
         _PAIR_STEP_PLANS[key] = plan
@@ -1159,7 +1161,7 @@ def _einsum_pair_steps(terms, rhs, ell, a, b):
     def product_of(left, right):
         # the fused einsum's product: BLAS's where it multiplies these very matrix stacks, else NumPy's einsum
         # (in-order sums, as PyTorch's bmm loop on small matrices) laid out as the stacks' product
-        if _pair_plan(terms[0], terms[1], rhs, x.shape, y.shape) is not None:
+        if plan.blas:
             return _same_dtype(xp.matmul(left, right), left)
         fused = xp.einsum(','.join(terms) + '->' + rhs, x, y)
         n_summed = len(plan.lperm) - len(rhs)
