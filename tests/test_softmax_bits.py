@@ -107,6 +107,22 @@ def test_row_max_is_numpys_max_bit_for_bit():
         assert _softmax_bits._row_max(rows).tobytes() == rows.max(axis=1, keepdims=True).tobytes()
 
 
+def test_short_rows_sum_one_value_after_another():
+    # rows shorter than a vector: each row's values added in order from zero, as a scalar loop adds them
+    # (values of very different sizes, so that another order would round differently)
+    rng = np.random.default_rng(13)
+    for width in range(1, _softmax_bits.LANES):
+        rows = (rng.standard_normal((70, width)) * 10.0 ** rng.integers(-6, 6, (70, width))).astype(np.float32)
+        rows[0] = np.float32(-0.0)
+        want = np.empty(rows.shape[0], np.float32)
+        for i, row in enumerate(rows):
+            total = np.float32(0)
+            for value in row:
+                total = np.float32(total + value)
+            want[i] = total
+        assert _softmax_bits._lane_sum(rows).tobytes() == want.tobytes()
+
+
 def test_sleef_log_is_within_an_ulp_and_keeps_edges():
     v = np.geomspace(1e-30, 1e30, 2001).astype(np.float32)
     np.testing.assert_allclose(_softmax_bits.sleef_logf(v), np.log(v.astype(np.float64)), rtol=2e-7, atol=1e-7)
