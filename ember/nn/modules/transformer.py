@@ -13,6 +13,7 @@ from ember._torch_function import unwrapped
 from ember.nn import functional as F
 from ember.nn import init
 from ember.nn.modules.container import ModuleList
+from ember.nn.modules import _encoder_layer_fused as _fused
 from ember.nn.modules.activation import MultiheadAttention
 from ember.nn.modules.dropout import Dropout
 from ember.nn.modules.linear import Linear, NonDynamicallyQuantizableLinear  # noqa: F401 (its old home)
@@ -118,6 +119,10 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask = _float_mask(src_key_padding_mask, 'src_key_padding_mask', src.dtype, src_mask,
                                            'src_mask')
         src_mask = _float_mask(src_mask, 'src_mask', src.dtype)
+        dead = None
+        if (src_mask is not None or src_key_padding_mask is not None) and _fused.takes_fused_path(self, src):
+            src_mask, src_key_padding_mask, dead = _fused.fused_masks(src, src_mask, src_key_padding_mask,
+                                                                      self.self_attn.num_heads)
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -125,6 +130,8 @@ class TransformerEncoderLayer(Module):
         else:
             x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
             x = self.norm2(x + self._ff_block(x))
+        if dead is not None:     # PyTorch's fused kernel: a query with every key masked comes out NaN
+            x = x.masked_fill(dead.unsqueeze(-1), float('nan'))
         return x
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
