@@ -43,6 +43,8 @@ class EinsumBmm(Bmm):
 
 
 def _bmm_array(xp, a, b):
+    if a.shape[2] == 1:     # (outer products: one product an element, exact either way; NumPy's matmul is slow)
+        return a * b
     if a.shape[1] * a.shape[2] * b.shape[2] < _BMM_BLAS_WORK:
         return xp.einsum('bij,bjk->bik', a, b)
     return xp.matmul(a, b)
