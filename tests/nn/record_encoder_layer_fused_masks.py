@@ -15,7 +15,7 @@ PARTIAL = [[0, 0, 1, 1], [0, 1, 1, 1], [0, 0, 0, 0]]
 
 
 def masks():
-    """name: (src_mask, src_key_padding_mask) as nested lists with their dtype ('bool' or 'float')."""
+    """name: (src_mask, src_key_padding_mask[, is_causal])."""
     pad = torch.tensor(PAD, dtype=torch.bool)
     row = torch.zeros(L, L)
     row[2] = float('-inf')
@@ -34,6 +34,8 @@ def masks():
         'src_mask_random': (torch.randn(L, L, generator=g), None),
         'both': (row, torch.zeros(N, L).masked_fill(pad, float('-inf'))),
         'causal': (torch.nn.Transformer.generate_square_subsequent_mask(L), None),
+        'causal_hint_alone': (None, None, True),            # the fused kernel takes no hint: no causal mask
+        'causal_hint_padding': (None, torch.tensor(PARTIAL, dtype=torch.bool), True),
     }
 
 
@@ -53,14 +55,17 @@ def record():
             x = torch.randn(N, L, E) if batch_first else torch.randn(L, N, E)
             layers[key] = {'batch_first': batch_first, 'norm_first': norm_first, 'x': _short(x),
                            'state': {k: _short(v) for k, v in layer.state_dict().items()}}
-            for name, (src_mask, kpm) in masks().items():
-                with torch.no_grad():
-                    out = layer(x, src_mask=src_mask, src_key_padding_mask=kpm)
-                cases[f'{name}-{key}'] = {
-                    'layer': key,
+            for name, (src_mask, kpm, *hint) in masks().items():
+                case = cases[f'{name}-{key}'] = {
+                    'layer': key, 'is_causal': bool(hint),
                     'src_mask': None if src_mask is None else [str(src_mask.dtype), src_mask.tolist()],
-                    'kpm': None if kpm is None else [str(kpm.dtype), kpm.tolist()],
-                    'out': [[[repr(v) for v in r] for r in m] for m in _short(out)]}
+                    'kpm': None if kpm is None else [str(kpm.dtype), kpm.tolist()]}
+                try:
+                    with torch.no_grad():
+                        out = layer(x, src_mask=src_mask, src_key_padding_mask=kpm, is_causal=bool(hint))
+                    case['out'] = [[[repr(v) for v in r] for r in m] for m in _short(out)]
+                except RuntimeError as e:        # the general path wants a mask with the hint
+                    case['error'] = str(e)
     OUT.write_text(json.dumps({'torch': torch.__version__, 'layers': layers, 'cases': cases}))
 
 

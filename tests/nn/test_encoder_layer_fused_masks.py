@@ -34,8 +34,14 @@ def _mask(entry):
 def test_matches_pytorchs_recorded_output(name):
     case = DATA['cases'][name]
     layer, x = _layer(case['layer'])
+    kw = dict(src_mask=_mask(case['src_mask']), src_key_padding_mask=_mask(case['kpm']), is_causal=case['is_causal'])
+    if 'error' in case:
+        with pytest.raises(RuntimeError) as caught, ember.no_grad():
+            layer(x, **kw)
+        assert str(caught.value) == case['error'].replace('torch', 'ember')
+        return
     with ember.no_grad():
-        out = layer(x, src_mask=_mask(case['src_mask']), src_key_padding_mask=_mask(case['kpm'])).numpy()
+        out = layer(x, **kw).numpy()
     expected = np.array(case['out'], dtype=np.float64).astype(np.float32)
     np.testing.assert_array_equal(np.isnan(out), np.isnan(expected))
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=2e-5)

@@ -120,9 +120,13 @@ class TransformerEncoderLayer(Module):
                                            'src_mask')
         src_mask = _float_mask(src_mask, 'src_mask', src.dtype)
         dead = None
-        if (src_mask is not None or src_key_padding_mask is not None) and _fused.takes_fused_path(self, src):
-            src_mask, src_key_padding_mask, dead = _fused.fused_masks(src, src_mask, src_key_padding_mask,
-                                                                      self.self_attn.num_heads)
+        masked = src_mask is not None or src_key_padding_mask is not None
+        if (masked or is_causal) and _fused.takes_fused_path(self, src):
+            if src_mask is None:
+                is_causal = False   # PyTorch's fused kernel takes no causal hint: without a mask it attends to all
+            if masked:
+                src_mask, src_key_padding_mask, dead = _fused.fused_masks(src, src_mask, src_key_padding_mask,
+                                                                          self.self_attn.num_heads)
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
