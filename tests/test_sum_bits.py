@@ -108,9 +108,10 @@ def test_nll_cascade_of_every_target_a_level_at_a_time_adds_as_the_target_loop(d
     (``_nll_levels_consecutive``): every level's contents must be those of the one-target-at-a-time
     loop, signed zeros included, for every length around the run boundaries."""
     rng = np.random.default_rng(12)
-    for n in list(range(1, 300)) + [1023, 1024, 1025, 4096, 4097]:
+    for n in list(range(1, 300)) + [1023, 1024, 1025, 4096, 4097, 4114, 9000]:    # (over 256 runs: by positions)
         x = (rng.standard_normal(n) * 10.0 ** rng.uniform(-6, 6, n)).astype(dtype)
         x[rng.random(n) < 0.1] = -0.0
+        x[1:34] = -0.0      # (whole runs of -0: a run's sum keeps that sign, the levels must not)
         power = max(4, cascade._ceil_log2(n) // 8)
         want = cascade._nll_levels_loop(x, np.arange(n), power)
         got = cascade._nll_levels_consecutive(x, power)

@@ -525,6 +525,9 @@ def _nll_levels_loop(values, tags, power):
     return acc
 
 
+_FEW_RUNS = 256     # up to this many runs of a level the nll cascade sums them by accumulate
+
+
 def _nll_levels_consecutive(values, power):
     """The eight-level loss cascade of ``_nll_levels_loop`` for targets at every batch position
     (nothing ignored), a level at a time: level ``j`` sums runs of ``2**power`` of what it receives,
@@ -535,10 +538,17 @@ def _nll_levels_consecutive(values, power):
     step = 1 << power
     levels = []
     received = values[1:]
+    # A few runs are summed by one accumulate pass along each (exactly one value after another, from its
+    # first value rather than from zero: the Python loop over a batch of 64's cost 2x the whole sum);
+    # many, by the loop over their positions (accumulate's copy of them all costs more). The two differ
+    # only for a run of nothing but -0 (-0 here, +0 there), and nothing sees that sign: every sum it
+    # reaches (a level, the top, a run above, which takes its first value through ``0 + v``) starts from +0.
     for _ in range(7):
         runs = received.size // step
-        levels.append(zero + _running(received[runs * step:]) if received.size > runs * step else zero)
-        received = _running(received[:runs * step].reshape(runs, step).T) if runs else received[:0]
+        rest = received[runs * step:]
+        levels.append(zero + np.add.accumulate(rest)[-1] if rest.size else zero)
+        whole = received[:runs * step].reshape(runs, step)
+        received = np.add.accumulate(whole, axis=1)[:, -1] if runs <= _FEW_RUNS else _running(whole.T)
     top = zero + values[0]
     for v in received.tolist() if received.size else ():
         top = top + values.dtype.type(v)
