@@ -86,6 +86,7 @@ class RSub(Primitive):
     _profile_name = 'aten::rsub'
     _operator = '-'
     node_name = 'RsubBackward1'
+    saved_attrs = {'alpha': _sa.const(1)}  # grad_fn._saved_*: rsub's alpha, always 1 from the operator
     _promote = True
 
     @staticmethod
@@ -323,17 +324,19 @@ class RPow(Primitive):
     _profile_name = 'aten::pow'
     _operator = '** or pow()'
     node_name = 'PowBackward2'
+    # grad_fn._saved_*, read lazily: the exponent (the tensor), the result, the base number as ``self``
+    saved_attrs = {'exponent': _sa.saved(2), 'result': _sa.saved(0), 'self': _sa.number(1)}
     _promote = True
 
     @staticmethod
     def forward(ctx, b, s):
         out = _int_power(ctx.xp, s, b)
-        ctx.save_for_backward(out, s)
+        ctx.save_for_backward(out, s, b)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        out, s = ctx.saved_tensors
+        out, s, _ = ctx.saved_tensors
         import math
         return (g * out * math.log(s) if s != 0 else g * 0), None
 

@@ -338,6 +338,7 @@ def torch_svd(input, some=True, compute_uv=True, *, out=None):
 class Eigh(Primitive):
     _profile_name = 'aten::linalg_eigh'
     node_name = 'LinalgEighBackward0'
+    saved_attrs = {'eigenvalues': _sa.saved(0), 'eigenvectors': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, a, uplo, compute_v):

@@ -79,7 +79,8 @@ OPS = [
     OpInfo('nll_loss_ref', L.nll_loss, lambda rng: [Sample(rng.standard_normal((3, 4)), np.array([0, 3, 1]))],
            ref=_ref_nll, grad=False),
     OpInfo('binary_cross_entropy', L.binary_cross_entropy, _bce),
-    OpInfo('binary_cross_entropy_with_logits', L.binary_cross_entropy_with_logits, _bce_logits),
+    OpInfo('binary_cross_entropy_with_logits', L.binary_cross_entropy_with_logits, _bce_logits,
+           called=L.binary_cross_entropy_with_logits),  # (the recorders call F's: torch's defaults to no reduction)
     OpInfo('kl_div', L.kl_div, lambda rng: [
         Sample(rng.standard_normal((2, 3)), rng.uniform(0.1, 1, (2, 3)), reduction='batchmean'),
         Sample(rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), reduction='none', log_target=True)]),
