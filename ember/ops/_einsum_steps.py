@@ -15,6 +15,7 @@ copied here too); the product's array is the one ember's fused einsum computes, 
 """
 import math
 
+from ember._tensor import Tensor
 from ember.autograd._recorded_steps import record_step
 from ember.ops._matmul_steps import _reshape
 from ember.ops.linalg import Bmm, _BMM_BLAS_WORK
@@ -124,15 +125,27 @@ def pair_steps(plan, a, b, product_of):
     """The einsum of ``a`` and ``b`` recorded as PyTorch's steps (``plan`` from :func:`pair_plan`).
     ``product_of(left, right)``: the (batch, rows, columns) product of the two matrix stacks' arrays, as ember's
     fused einsum computes it."""
-    ops = []
-    for t, n, perm in zip((a, b), plan.unsqueezed, plan.perms):
-        for _ in range(n):
-            t = record_step(Unsqueeze, (t, t._data.ndim))
-        ops.append(record_step(Permute, (t, perm)))
-    left, right = ops[::-1] if plan.swap else ops
-    left = _reshape(record_step(Permute, (left, plan.lperm)), plan.left_shape)
-    right = _reshape(record_step(Permute, (right, plan.rperm)), plan.right_shape)
+    ops = [(a, plan.unsqueezed[0], plan.perms[0]), (b, plan.unsqueezed[1], plan.perms[1])]
+    if plan.swap:
+        ops.reverse()
+    left = _lined_up(*ops[0], plan.lperm, plan.left_shape)
+    right = _lined_up(*ops[1], plan.rperm, plan.right_shape)
     product = product_of(left._data, right._data)
-    out = record_step(EinsumBmm, (left, right), product, saved=(left._data, right._data))
+    # (as PyTorch's bmm, each factor is kept only where the other one's gradient is wanted)
+    saved = (left._data if right._requires_grad else None, right._data if left._requires_grad else None)
+    out = record_step(EinsumBmm, (left, right), product, saved=saved)
     out = record_step(Permute, (record_step(View, (out, plan.out_size)), plan.operm))
     return record_step(View, (out, plan.final_shape))
+
+
+def _lined_up(t, n_unsqueezed, perm, pair_perm, shape):
+    """Operand ``t`` as the matrix stack ``bmm`` takes: unsqueezed, permuted to the common order, permuted for
+    the pair, reshaped; each step recorded where its gradient is wanted (PyTorch records no node for the
+    steps of an operand that does not require grad)."""
+    if not t._requires_grad:
+        x = t._data
+        x = x.reshape(x.shape + (1,) * n_unsqueezed).transpose(perm).transpose(pair_perm).reshape(shape)
+        return Tensor._make(x, t._device)
+    for _ in range(n_unsqueezed):
+        t = record_step(Unsqueeze, (t, t._data.ndim))
+    return _reshape(record_step(Permute, (record_step(Permute, (t, perm)), pair_perm)), shape)

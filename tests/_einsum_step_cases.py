@@ -1,0 +1,44 @@
+"""Equations and operand shapes whose einsum graphs tests/test_einsum_steps.py compares with PyTorch's, and the
+graph as both libraries show it: each node's name, its saved attributes (a tensor by its shape) and its
+next_functions, to the leaves."""
+
+# (equation, operand shapes, which operands require grad)
+CASES = [
+    ('ij,j->i', [(3, 4), (4,)], (True, True)),
+    ('ij,jk', [(2, 3), (3, 2)], (True, True)),
+    ('ij,jk', [(2, 3), (3, 2)], (True, False)),
+    ('ij,jk', [(2, 3), (3, 2)], (False, True)),
+    ('bij,bjk->bik', [(2, 3, 4), (2, 4, 5)], (True, True)),
+    ('ij,kj->ik', [(3, 4), (5, 4)], (True, True)),
+    ('ij,jk->ki', [(3, 4), (4, 5)], (True, True)),
+    ('bqd,bkd->qbk', [(2, 3, 4), (2, 5, 4)], (True, True)),
+    ('ijk,jkl->li', [(2, 3, 4), (3, 4, 5)], (True, True)),
+    ('i,i->', [(4,), (4,)], (True, True)),
+    ('bhqd,bhkd->bhqk', [(2, 3, 5, 4), (2, 3, 6, 4)], (True, True)),
+    ('...ij,...jk->...ik', [(2, 3, 4), (4, 5)], (True, True)),
+    ('ij,ij->i', [(3, 4), (3, 4)], (True, True)),
+    ('ij,j->i', [(1, 4), (4,)], (True, True)),
+    ('Ab,bA->', [(3, 4), (4, 3)], (True, True)),
+    ('ij,jk->ik', [(40, 48), (48, 30)], (True, True)),
+    ('bij,bjk->bik', [(4, 24, 64), (4, 64, 20)], (True, True)),
+    ('ij,j->i', [(300, 400), (400,)], (True, True)),
+]
+
+
+def graph(fn):
+    """``fn``'s graph: [name, {saved attribute: value}, child graphs...]; a leaf's accumulator is 'leaf'."""
+    if fn is None:
+        return None
+    name = type(fn).__name__
+    if name == 'AccumulateGrad' or name.endswith('::AccumulateGrad'):
+        return 'leaf'
+    saved = {}
+    for attr in sorted(dir(fn)):
+        if attr.startswith('_saved_') and not attr.endswith('_raw'):
+            value = getattr(fn, attr)
+            if hasattr(value, 'shape'):
+                value = ['tensor', list(value.shape)]
+            elif isinstance(value, tuple):
+                value = list(value)
+            saved[attr[len('_saved_'):]] = value
+    return [name, saved] + [graph(f) for f, _ in fn.next_functions]

@@ -1,0 +1,68 @@
+"""einsum of two operands sharing summed letters records PyTorch's graph (each operand's unsqueezes and
+permutes, the pair's permutes and reshapes, BmmBackward0, the product's view and permute, the last view):
+node names, saved attributes and edges to the leaves as recorded from PyTorch 2.13
+(tests/fixtures/einsum_steps/graphs.json), with no node for an operand that does not require grad. Values
+and gradients keep the bits of ember's one fused einsum node, and second derivatives go through the steps."""
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+import ember
+from ember.autograd import gradcheck, gradgradcheck
+from ember.ops import linalg
+
+from tests._einsum_step_cases import CASES, graph
+
+RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'einsum_steps' / 'graphs.json').read_text())
+
+
+def _operands(shapes, grads, seed=0, dtype=np.float32):
+    rng = np.random.default_rng(seed)
+    return [ember.from_numpy(rng.standard_normal(s).astype(dtype)).requires_grad_(g) for s, g in zip(shapes, grads)]
+
+
+@pytest.mark.parametrize('case,expected', list(zip(CASES, RECORDED)), ids=[f'{c[0]}-{c[2]}' for c in CASES])
+def test_graph_is_pytorchs(case, expected):
+    eq, shapes, grads = case
+    got = graph(ember.einsum(eq, *_operands(shapes, grads)).grad_fn)
+    assert json.loads(json.dumps(got)) == expected
+
+
+@pytest.mark.parametrize('case', CASES, ids=[f'{c[0]}-{c[2]}' for c in CASES])
+def test_values_and_gradients_keep_the_fused_bits(case, monkeypatch):
+    eq, shapes, grads = case
+    results = []
+    for steps in (True, False):
+        if not steps:
+            monkeypatch.setattr(linalg, '_records_steps', lambda a, b: False)
+        ops = _operands(shapes, grads)
+        y = ember.einsum(eq, *ops)
+        g = ember.from_numpy(np.random.default_rng(1).standard_normal(tuple(y.shape)).astype(np.float32))
+        y.backward(g)
+        results.append([y.detach().numpy()] + [op.grad.numpy() for op in ops if op.requires_grad])
+    assert all(np.array_equal(x, z) for x, z in zip(*results))
+
+
+def test_strides_are_pytorchs():
+    # recorded from PyTorch 2.13: its product laid out as the output (the operands swapped where its would be)
+    for eq, shapes, stride in (('ij,jk->ki', [(3, 4), (4, 5)], (3, 1)), ('bqd,bkd->qbk', [(2, 3, 4), (2, 5, 4)], (5, 15, 1)),
+                               ('ijk,jkl->li', [(2, 3, 4), (3, 4, 5)], (2, 1))):
+        assert ember.einsum(eq, *_operands(shapes, (True, True))).stride() == stride, eq
+
+
+@pytest.mark.parametrize('eq,shapes', [('ij,jk->ki', [(2, 3), (3, 4)]), ('bqd,bkd->qbk', [(2, 3, 2), (2, 2, 2)]),
+                                       ('ij,j->i', [(3, 4), (4,)])])
+def test_first_and_second_derivatives(eq, shapes):
+    for dtype in (np.float64, np.complex128):
+        ops = _operands(shapes, (True, True), dtype=dtype)
+        assert gradcheck(lambda *o: ember.einsum(eq, *o), ops)
+        assert gradgradcheck(lambda *o: ember.einsum(eq, *o), ops)
+
+
+def test_live_pytorch_graphs_match_the_recorded_ones():
+    torch = pytest.importorskip('torch')
+    for (eq, shapes, grads), expected in zip(CASES, RECORDED):
+        ops = [torch.ones(*s, requires_grad=g) for s, g in zip(shapes, grads)]
+        assert json.loads(json.dumps(graph(torch.einsum(eq, *ops).grad_fn))) == expected, eq
