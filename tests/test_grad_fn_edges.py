@@ -2,9 +2,8 @@
 differentiates (an index, a mask, a condition, a loss's class weights) has no edge, a Python number has a
 (None, 0) one, and an in-place write into a view leaves CopySlices with the base's edge and the in-place op's
 other inputs'. Compared with trees recorded from PyTorch (tests/fixtures/grad_fn_edges/record.py) for the
-op-table samples that pass integer or bool tensors and for in-place writes into views; and one level deep (the
-top node and the names its edges lead to) for every sample of every differentiable row, each output's where the
-row's call returns several (tests/_grad_fn_edges.output_tree)."""
+op-table samples that pass integer or bool tensors and for in-place writes into views, and for every sample of
+every differentiable row, each output's where the row's call returns several (tests/_grad_fn_edges.output_tree)."""
 import json
 import pathlib
 import warnings
@@ -57,8 +56,8 @@ def test_skip_list_names_recorded_rows():
     assert not set(SKIP) - set(RECORDED['rows'])
 
 
-# Every differentiable row's samples, one level deep (the top node and its edges' names, each output's where the call
-# returns several; tests/fixtures/grad_fn_edges/record.py's 'rows_all'). Rows ember does not match yet, as strict
+# Every differentiable row's samples, three levels deep (nodes, edges and the nodes they lead to, each output's where
+# the call returns several; tests/fixtures/grad_fn_edges/record.py's 'rows_all'). Rows ember does not match yet, as strict
 # xfails (a row that comes to match must leave): those whose node or edges differ (ember's top node and its edges,
 # then PyTorch's), SKIP's rows above and the rows whose top node differs (tests/test_grad_fn_names.py's SKIP, for the
 # reasons given there)
@@ -82,7 +81,7 @@ def _rows_all():
 
 
 @pytest.mark.parametrize('key,recorded', list(_rows_all()))
-def test_top_node_edges_match_pytorch_on_every_row(key, recorded):
+def test_trees_match_pytorch_on_every_row(key, recorded):
     info = OPS_BY_KEY[key]
     wrong = []
     with warnings.catch_warnings():
@@ -92,7 +91,7 @@ def test_top_node_edges_match_pytorch_on_every_row(key, recorded):
             if sk not in recorded:
                 continue    # a sample PyTorch refuses
             args, kwargs = ember_inputs(sample)
-            got = output_tree(pick(recorded_call(info)(*args, **kwargs), info.output_index), 1)
+            got = output_tree(pick(recorded_call(info)(*args, **kwargs), info.output_index))
             if got != recorded[sk]:
                 wrong.append(f'{sk}:\n  ember   {json.dumps(got)}\n  PyTorch {json.dumps(recorded[sk])}')
     assert not wrong, '\n'.join(wrong)
