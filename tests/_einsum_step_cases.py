@@ -22,6 +22,19 @@ CASES = [
     ('ij,jk->ik', [(40, 48), (48, 30)], (True, True)),
     ('bij,bjk->bik', [(4, 24, 64), (4, 64, 20)], (True, True)),
     ('ij,j->i', [(300, 400), (400,)], (True, True)),
+    # products (no summed letter): each operand lined up, then MulBackward0
+    ('i,j->ij', [(3,), (4,)], (True, True)),
+    ('i,j->ji', [(3,), (4,)], (False, True)),
+    ('ij,ij->ij', [(3, 4), (3, 4)], (True, True)),
+    ('ab,ab->ba', [(3, 4), (3, 4)], (True, True)),
+    ('bi,bj->bij', [(2, 3), (2, 4)], (True, False)),
+    # one operand: a permute, then a sum over the summed letters
+    ('ij->', [(3, 4)], (True,)),
+    ('ij->j', [(3, 4)], (True,)),
+    ('ijk->kj', [(2, 3, 4)], (True,)),
+    ('ij->ji', [(3, 4)], (True,)),
+    ('...ij->...', [(2, 3, 4)], (True,)),
+    ('bij->j', [(50, 40, 30)], (True,)),
 ]
 
 

@@ -15,10 +15,14 @@ copied here too); the product's array is the one ember's fused einsum computes, 
 """
 import math
 
+import numpy as np
+
 from ember._tensor import Tensor
 from ember.autograd._recorded_steps import record_step
 from ember.ops._matmul_steps import _reshape
 from ember.ops.linalg import Bmm, _BMM_BLAS_WORK
+from ember.ops.arith import Mul
+from ember.ops.reduce import SumDim
 from ember.ops.shape import Permute, Unsqueeze, View
 
 
@@ -140,12 +144,56 @@ def pair_steps(plan, a, b, product_of):
 
 def _lined_up(t, n_unsqueezed, perm, pair_perm, shape):
     """Operand ``t`` as the matrix stack ``bmm`` takes: unsqueezed, permuted to the common order, permuted for
-    the pair, reshaped; each step recorded where its gradient is wanted (PyTorch records no node for the
+    the pair, reshaped (with ``pair_perm`` None: as a product takes it, the first two only); each step recorded where its gradient is wanted (PyTorch records no node for the
     steps of an operand that does not require grad)."""
     if not t._requires_grad:
         x = t._data
-        x = x.reshape(x.shape + (1,) * n_unsqueezed).transpose(perm).transpose(pair_perm).reshape(shape)
+        x = x.reshape(x.shape + (1,) * n_unsqueezed).transpose(perm)
+        if pair_perm is not None:
+            x = x.transpose(pair_perm).reshape(shape)
         return Tensor._make(x, t._device)
     for _ in range(n_unsqueezed):
         t = record_step(Unsqueeze, (t, t._data.ndim))
-    return _reshape(record_step(Permute, (record_step(Permute, (t, perm)), pair_perm)), shape)
+    t = record_step(Permute, (t, perm))
+    return t if pair_perm is None else _reshape(record_step(Permute, (t, pair_perm)), shape)
+
+
+def single_steps(t, rhs, ell, a):
+    """The einsum of one operand without repeated letters recorded as PyTorch's: a permute putting the output's
+    letters first, then the summed ones (ellipsis letters first, then in order), and a sum over the summed
+    ones where there are any (its value NumPy's einsum's, as ember's fused einsum computes it). None for an
+    operand with a repeated letter (PyTorch takes a diagonal first: not recorded here)."""
+    if len(set(t)) != len(t):
+        return None
+    summed = [c for c in ell if c in t and c not in rhs]
+    summed += sorted(set(t) - set(rhs) - set(summed))
+    permuted = record_step(Permute, (a, tuple(t.index(c) for c in list(rhs) + summed)))
+    if not summed:
+        return permuted
+    x = a._data
+    if type(x) is np.ndarray:
+        xp = np
+    else:
+        from ember import backend
+        xp = backend.get_array_module(a._device)
+    value = xp.asarray(xp.einsum(f'{t}->{rhs}', x))
+    dims = tuple(range(len(rhs), len(t)))
+    return record_step(SumDim, (permuted, dims, False, None), value, args=(permuted._data.shape, dims, False))
+
+
+def product_steps(terms, rhs, a, b):
+    """The einsum of two operands that sums no letter recorded as PyTorch's: each operand lined up with the
+    output's letters (unsqueezed, permuted), then their product (MulBackward0). None for an operand with a
+    repeated letter (a diagonal first: not recorded here)."""
+    if any(len(set(t)) != len(t) for t in terms):
+        return None
+    order = list(rhs)
+    lined = []
+    for t, op in zip(terms, (a, b)):
+        missing = [c for c in order if c not in t]
+        perm = tuple(t.index(c) if c in t else len(t) + missing.index(c) for c in order)
+        lined.append(_lined_up(op, len(missing), perm, None, None))
+    left, right = lined
+    x, y = left._data, right._data
+    saved = (y if left._requires_grad else None, x if right._requires_grad else None)
+    return record_step(Mul, (left, right), x * y, saved=saved)

@@ -1110,8 +1110,15 @@ def einsum(equation, *operands):
                 break
     if targets is not None:     # (size-1 dims broadcast against their letter's size)
         operands = [op if target is None else op.expand(target) for op, target in zip(operands, targets)]
-    if node is EinsumView and len(operands) == 2 and targets is None and _records_steps(*operands):
-        result = _einsum_pair_steps(terms, rhs, ell, *operands)
+    if targets is None and len(operands) == 2 and _records_steps(*operands):
+        if node is EinsumView:
+            result = _einsum_pair_steps(terms, rhs, ell, *operands)
+        else:
+            result = product_steps(terms, rhs, *operands) if node is EinsumMul else None
+        if result is not None:
+            return result
+    elif len(operands) == 1 and _records_steps(operands[0], operands[0]):
+        result = single_steps(terms[0], rhs, ell, operands[0])
         if result is not None:
             return result
     result = node.apply(terms, rhs, *operands)
@@ -1697,4 +1704,4 @@ class CdistNode(Primitive):
 
 # (imported last: it takes this module's product ops)
 from ember.ops._matmul_steps import matmul_steps  # noqa: E402
-from ember.ops._einsum_steps import pair_plan, pair_steps  # noqa: E402
+from ember.ops._einsum_steps import pair_plan, pair_steps, product_steps, single_steps  # noqa: E402
