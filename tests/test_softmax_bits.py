@@ -174,3 +174,11 @@ def test_sleef_log_unchecked_step_is_exact_for_every_mantissa():
     t = np.float32(1) / d_hi
     residual = _softmax_bits._residual(-d_hi, t, np.float32(1))
     assert fma32(-d_lo, t, residual).tobytes() == _softmax_bits._residual(-d_lo, t, residual).tobytes()
+    # the steps the log leaves out: SLEEF's double-float -1 + m is m - 1 with an error term of +0, and
+    # the fused step of that +0, fma(+0, t, u), gives u back (u, a product's rounding error, is never -0)
+    n_hi, n_lo = _softmax_bits._two_sum_hi_lo(np.float32(-1), m)
+    assert n_hi.tobytes() == (m - np.float32(1)).tobytes()
+    assert n_lo.tobytes() == np.zeros_like(m).tobytes()
+    x_hi = n_hi * t
+    u = _softmax_bits._residual(t, n_hi, -x_hi)
+    assert fma32(n_lo, t, u).tobytes() == u.tobytes()

@@ -232,7 +232,9 @@ def _logf_core(d, fma, exact_fma=_residual):
     s_hi = _LN2_HI * e
     # (LN2_LO's last bit is 2**-52 and e an integer, the residual a multiple of 2**-24)
     s_lo = fma(_LN2_LO, e, _residual(_LN2_HI, e, -s_hi))
-    n_hi, n_lo = _two_sum_hi_lo(-_F1, m)
+    # SLEEF's double-float sum -1 + m is m - 1 with an error term of +0: m - 1 is exact for m in
+    # [0.75, 1.5) (checked for every m in tests/test_softmax_bits.py)
+    n_hi = m - _F1
     d_hi, d_lo = _two_sum_hi_lo(_F1, m)
     t = _F1 / d_hi                                      # double-float division
     x_hi = n_hi * t
@@ -243,9 +245,9 @@ def _logf_core(d, fma, exact_fma=_residual):
     # every m in tests/test_softmax_bits.py; its double sums often sit on float32 midpoints, which
     # _marking_fma would send back through fma32: one element in eleven)
     v = exact_fma(-d_lo, t, _residual(-d_hi, t, _F1))
-    # (n_lo is 0: m - 1 is exact for m in [0.75, 1.5), so its fused step is u itself, exact; x_hi, v
-    # and u are multiples of 2**-49, as t * n_hi is)
-    x_lo = fma(x_hi, v, exact_fma(n_lo, t, u))
+    # (SLEEF's fused step of the error term, fma(+0, t, u), is u itself: u, the product's rounding error,
+    # is never -0; x_hi, v and u are multiples of 2**-49, as t * n_hi is)
+    x_lo = fma(x_hi, v, u)
     x2 = x_hi * x_hi
     p = fma(fma(_LOG_POLY[0], x2, _LOG_POLY[1]), x2, _LOG_POLY[2])
     a_hi, a_lo = x_hi + x_hi, x_lo + x_lo
