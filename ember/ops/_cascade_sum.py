@@ -544,6 +544,9 @@ def _nll_levels_consecutive(values, power):
     # only for a run of nothing but -0 (-0 here, +0 there), and nothing sees that sign: every sum it
     # reaches (a level, the top, a run above, which takes its first value through ``0 + v``) starts from +0.
     for _ in range(7):
+        if not received.size:       # (nothing left: this level and those above stay zero)
+            levels.append(zero)
+            continue
         runs = received.size // step
         rest = received[runs * step:]
         levels.append(zero + np.add.accumulate(rest)[-1] if rest.size else zero)

@@ -217,7 +217,10 @@ def _midpoints(sums, copy=True):
     """Which elements have a double sum in ``sums`` (equal-shaped arrays, or one array of them stacked)
     exactly on a float32 midpoint, as a bool array: all of them checked in one pass (a check per sum
     cost two NumPy calls each). ``copy=False`` lets it overwrite one array given whole."""
-    bits = (np.stack(sums) if copy else np.asarray(sums)).view(np.uint64)
+    if copy:        # (np.stack's argument handling costs more than the copy: concatenated, then folded)
+        bits = np.concatenate([np.ravel(s) for s in sums]).view(np.uint64).reshape((len(sums),) + np.shape(sums[0]))
+    else:
+        bits = np.asarray(sums).view(np.uint64)
     np.bitwise_and(bits, _F32_LOW_BITS, out=bits)
     hit = bits == _F32_HALF_ULP
     return hit.any(axis=0) if hit.ndim > 1 else hit
@@ -298,7 +301,8 @@ def _lane_sum(v):
     if n < LANES:
         # one value after another from zero: NumPy's reduction over the leading axis of the rows turned
         # into columns adds whole columns in order (a Python loop over a batch's 10 classes cost 5x)
-        return np.add.reduce(np.ascontiguousarray(np.moveaxis(v, -1, 0)), axis=0, initial=0.0)
+        columns = v.transpose((v.ndim - 1,) + tuple(range(v.ndim - 1)))   # (moveaxis's checks cost more)
+        return np.add.reduce(np.ascontiguousarray(columns), axis=0, initial=0.0)
     whole = n // LANES
     blocks = v[..., :whole * LANES].reshape(v.shape[:-1] + (whole, LANES))
     acc = _running(blocks, axis=-2)
