@@ -28,6 +28,12 @@ CASES = [
     ('ij,ij->ij', [(3, 4), (3, 4)], (True, True)),
     ('ab,ab->ba', [(3, 4), (3, 4)], (True, True)),
     ('bi,bj->bij', [(2, 3), (2, 4)], (True, False)),
+    # a letter summed inside one operand: SumBackward1 (keepdim) there first
+    ('ij,k->i', [(3, 4), (2,)], (True, True)),
+    ('ij,jk->', [(3, 4), (4, 5)], (True, True)),
+    ('ab,cb->', [(3, 4), (5, 4)], (True, False)),
+    ('bij,bjk->bi', [(2, 3, 4), (2, 4, 5)], (True, True)),
+    ('ij,jk->ik', [(3, 1), (1, 4)], (True, True)),
     # one operand: a permute, then a sum over the summed letters
     ('ij->', [(3, 4)], (True,)),
     ('ij->j', [(3, 4)], (True,)),
@@ -36,6 +42,33 @@ CASES = [
     ('...ij->...', [(2, 3, 4)], (True,)),
     ('bij->j', [(50, 40, 30)], (True,)),
 ]
+
+
+def inner_sums(eq, shapes):
+    """Whether a letter is summed inside one of two operands (there PyTorch's values are its own: the sum, then
+    the product), so that the tests compare values with PyTorch's rather than with the fused einsum's."""
+    if len(shapes) != 2 or '->' not in eq or '...' in eq:
+        return False
+    lhs, rhs = eq.split('->')
+    a, b = lhs.split(',')
+    return any(c not in rhs and (c in a) != (c in b) for c in a + b)
+
+
+def operands(lib, shapes, grads, seed=0):
+    """The operands of a case, from NumPy's generator (float32), as tensors of ``lib`` (ember or torch)."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    return [lib.tensor(rng.standard_normal(s).astype(np.float32)).requires_grad_(g) for s, g in zip(shapes, grads)]
+
+
+def results(lib, eq, shapes, grads):
+    """The case's value and the gradients of the operands that require grad, for an upstream gradient of
+    NumPy's generator (seed 1), as flat lists of floats."""
+    import numpy as np
+    ops = operands(lib, shapes, grads)
+    y = lib.einsum(eq, *ops)
+    y.backward(lib.tensor(np.random.default_rng(1).standard_normal(tuple(y.shape)).astype(np.float32)))
+    return [y.detach().numpy().ravel().tolist()] + [op.grad.numpy().ravel().tolist() for op in ops if op.requires_grad]
 
 
 def graph(fn):

@@ -22,7 +22,7 @@ from ember.autograd._recorded_steps import record_step
 from ember.ops._matmul_steps import _reshape
 from ember.ops.linalg import Bmm, _BMM_BLAS_WORK
 from ember.ops.arith import Mul
-from ember.ops.reduce import SumDim
+from ember.ops.reduce import SumDim, _sum_array
 from ember.ops.shape import Permute, Unsqueeze, View
 
 
@@ -58,14 +58,14 @@ def _bmm_array(xp, a, b):
 class PairPlan:
     """The steps for one equation and pair of shapes (einsum calls repeat, so plans are kept)."""
     __slots__ = ('unsqueezed', 'perms', 'swap', 'lperm', 'left_shape', 'rperm', 'right_shape', 'out_size',
-                 'operm', 'final_shape', 'blas')
+                 'operm', 'final_shape', 'blas', 'inner_sums', 'aligned_shape', 'product')
 
 
 def pair_plan(terms, rhs, summed, a_shape, b_shape):
     """PyTorch's steps for ``terms[0],terms[1]->rhs`` over operands of these shapes (``summed``: the summed
-    letters in PyTorch's order), or None where they are not a single batched product: a letter repeated in
-    an operand (a diagonal), a summed letter only one operand holds with a size other than 1 (summed first),
-    no letter summed by both (a plain product), or an empty operand."""
+    letters in PyTorch's order), or None where an operand repeats a letter (a diagonal) or is empty. A summed
+    letter only one operand holds is summed there first; with no letter summed by both the pair is a product
+    (``product``), else a batched one."""
     order = list(rhs) + list(summed)
     if any(len(set(t)) != len(t) for t in terms) or 0 in a_shape or 0 in b_shape:
         return None
@@ -78,23 +78,30 @@ def pair_plan(terms, rhs, summed, a_shape, b_shape):
         perms.append(tuple(t.index(c) if c in t else len(t) + missing.index(c) for c in order))
         aligned.append([shape[t.index(c)] if c in t else 1 for c in order])
     out_dims = len(rhs)
-    sum_dims = []
+    sum_dims, inner_sums = [], ([], [])
     for d in range(out_dims, len(order)):
         sa, sb = aligned[0][d] != 1, aligned[1][d] != 1
         if sa and sb:
             sum_dims.append(d)
-        elif sa or sb:
-            return None     # (PyTorch sums it inside its operand first: not recorded here)
-    if not sum_dims:
-        return None
+        elif sa or sb:      # a letter only one operand holds: PyTorch sums it there first (keepdim)
+            k = 0 if sa else 1
+            inner_sums[k].append(d)
+            aligned[k][d] = 1
+    plan = PairPlan()
+    plan.unsqueezed, plan.perms = tuple(unsqueezed), tuple(perms)
+    plan.inner_sums = tuple(tuple(dims) for dims in inner_sums)
+    plan.final_shape = tuple(max(a, b) for a, b in zip(aligned[0][:out_dims], aligned[1][:out_dims]))
+    plan.aligned_shape = tuple(max(a, b) for a, b in zip(*aligned))
+    plan.product = not sum_dims     # (no letter summed by both: sumproduct_pair is a mul)
+    if plan.product:
+        return plan
     left, right = aligned
     lro, lo, ro = _classify(left, right, sum_dims)
     swap = bool(lo and ro and ro[-1] < lo[0])
     if swap:
         left, right = right, left
         lro, lo, ro = _classify(left, right, sum_dims)
-    plan = PairPlan()
-    plan.unsqueezed, plan.perms, plan.swap = tuple(unsqueezed), tuple(perms), swap
+    plan.swap = swap
     batch, rows, inner, cols = (math.prod(left[d] for d in lro), math.prod(left[d] for d in lo),
                                 math.prod(left[d] for d in sum_dims), math.prod(right[d] for d in ro))
     plan.lperm = tuple(lro + lo + sum_dims + ro)
@@ -106,7 +113,6 @@ def pair_plan(terms, rhs, summed, a_shape, b_shape):
     for k, d in enumerate(plan.lperm):
         operm[d] = k
     plan.operm = tuple(operm)
-    plan.final_shape = tuple(max(left[d], right[d]) for d in range(out_dims))
     return plan
 
 
@@ -128,13 +134,24 @@ def _classify(left, right, sum_dims):
 def pair_steps(plan, a, b, product_of):
     """The einsum of ``a`` and ``b`` recorded as PyTorch's steps (``plan`` from :func:`pair_plan`).
     ``product_of(left, right)``: the (batch, rows, columns) product of the two matrix stacks' arrays, as ember's
-    fused einsum computes it."""
-    ops = [(a, plan.unsqueezed[0], plan.perms[0]), (b, plan.unsqueezed[1], plan.perms[1])]
+    fused einsum computes it, or with ``left`` None the fused einsum's value."""
+    ops = [_summed(_lined_up(t, n, perm), dims)
+           for t, n, perm, dims in zip((a, b), plan.unsqueezed, plan.perms, plan.inner_sums)]
+    if plan.product:
+        x, y = ops[0]._data, ops[1]._data
+        saved = (y if ops[0]._requires_grad else None, x if ops[1]._requires_grad else None)
+        # (with a letter summed inside an operand the value is PyTorch's: the product of the sums)
+        value = x * y if any(plan.inner_sums) else product_of(None, None).reshape(plan.aligned_shape)
+        out = record_step(Mul, tuple(ops), value, saved=saved)
+        return out if len(plan.aligned_shape) == len(plan.final_shape) else record_step(View, (out, plan.final_shape))
     if plan.swap:
         ops.reverse()
-    left = _lined_up(*ops[0], plan.lperm, plan.left_shape)
-    right = _lined_up(*ops[1], plan.rperm, plan.right_shape)
-    product = product_of(left._data, right._data)
+    left = _matrices(ops[0], plan.lperm, plan.left_shape)
+    right = _matrices(ops[1], plan.rperm, plan.right_shape)
+    if any(plan.inner_sums):    # (PyTorch's value: the batched product of the sums, as its bmm sums)
+        product = _bmm_array(_array_module(left), left._data, right._data)
+    else:
+        product = product_of(left._data, right._data)
     # (as PyTorch's bmm, each factor is kept only where the other one's gradient is wanted)
     saved = (left._data if right._requires_grad else None, right._data if left._requires_grad else None)
     out = record_step(EinsumBmm, (left, right), product, saved=saved)
@@ -142,20 +159,31 @@ def pair_steps(plan, a, b, product_of):
     return record_step(View, (out, plan.final_shape))
 
 
-def _lined_up(t, n_unsqueezed, perm, pair_perm, shape):
-    """Operand ``t`` as the matrix stack ``bmm`` takes: unsqueezed, permuted to the common order, permuted for
-    the pair, reshaped (with ``pair_perm`` None: as a product takes it, the first two only); each step recorded where its gradient is wanted (PyTorch records no node for the
-    steps of an operand that does not require grad)."""
+def _summed(t, dims):
+    """``t.sum(dims, keepdim=True)`` where ``dims`` names any (recorded where its gradient is wanted)."""
+    if not dims:
+        return t
+    if not t._requires_grad:
+        return Tensor._make(_sum_array(np, t._data, dims, True, None), t._device)
+    return record_step(SumDim, (t, dims, True, None))
+
+
+def _matrices(t, pair_perm, shape):
+    """An operand lined up as ``sumproduct_pair`` permutes and reshapes it for ``bmm``."""
+    if not t._requires_grad:
+        return Tensor._make(t._data.transpose(pair_perm).reshape(shape), t._device)
+    return _reshape(record_step(Permute, (t, pair_perm)), shape)
+
+
+def _lined_up(t, n_unsqueezed, perm):
+    """Operand ``t`` lined up with the common letter order: unsqueezed, then permuted; each step recorded where
+    its gradient is wanted (PyTorch records no node for the steps of an operand that does not require grad)."""
     if not t._requires_grad:
         x = t._data
-        x = x.reshape(x.shape + (1,) * n_unsqueezed).transpose(perm)
-        if pair_perm is not None:
-            x = x.transpose(pair_perm).reshape(shape)
-        return Tensor._make(x, t._device)
+        return Tensor._make(x.reshape(x.shape + (1,) * n_unsqueezed).transpose(perm), t._device)
     for _ in range(n_unsqueezed):
         t = record_step(Unsqueeze, (t, t._data.ndim))
-    t = record_step(Permute, (t, perm))
-    return t if pair_perm is None else _reshape(record_step(Permute, (t, pair_perm)), shape)
+    return record_step(Permute, (t, perm))
 
 
 def single_steps(t, rhs, ell, a):
@@ -171,11 +199,7 @@ def single_steps(t, rhs, ell, a):
     if not summed:
         return permuted
     x = a._data
-    if type(x) is np.ndarray:
-        xp = np
-    else:
-        from ember import backend
-        xp = backend.get_array_module(a._device)
+    xp = _array_module(a)
     value = xp.asarray(xp.einsum(f'{t}->{rhs}', x))
     dims = tuple(range(len(rhs), len(t)))
     return record_step(SumDim, (permuted, dims, False, None), value, args=(permuted._data.shape, dims, False))
@@ -192,8 +216,15 @@ def product_steps(terms, rhs, a, b):
     for t, op in zip(terms, (a, b)):
         missing = [c for c in order if c not in t]
         perm = tuple(t.index(c) if c in t else len(t) + missing.index(c) for c in order)
-        lined.append(_lined_up(op, len(missing), perm, None, None))
+        lined.append(_lined_up(op, len(missing), perm))
     left, right = lined
     x, y = left._data, right._data
     saved = (y if left._requires_grad else None, x if right._requires_grad else None)
     return record_step(Mul, (left, right), x * y, saved=saved)
+
+
+def _array_module(t):
+    if type(t._data) is np.ndarray:
+        return np
+    from ember import backend
+    return backend.get_array_module(t._device)

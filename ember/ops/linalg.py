@@ -1114,7 +1114,7 @@ def einsum(equation, *operands):
         if node is EinsumView:
             result = _einsum_pair_steps(terms, rhs, ell, *operands)
         else:
-            result = product_steps(terms, rhs, *operands) if node is EinsumMul else None
+            result = product_steps(terms, rhs, *operands)
         if result is not None:
             return result
     elif len(operands) == 1 and _records_steps(operands[0], operands[0]):
@@ -1152,7 +1152,7 @@ def _einsum_pair_steps(terms, rhs, ell, a, b):
         summed += sorted(set(terms[0] + terms[1]) - set(rhs) - set(summed))
         plan = pair_plan(terms, rhs, summed, a._data.shape, b._data.shape)
         if plan is not None:    # (whether the fused einsum multiplies these matrix stacks with BLAS)
-            plan.blas = _pair_plan(terms[0], terms[1], rhs, a._data.shape, b._data.shape) is not None
+            plan.blas = not plan.product and _pair_plan(terms[0], terms[1], rhs, a._data.shape, b._data.shape) is not None
         if len(_PAIR_STEP_PLANS) >= 512:
             _PAIR_STEP_PLANS.clear()
         _PAIR_STEP_PLANS[key] = plan
@@ -1170,7 +1170,9 @@ def _einsum_pair_steps(terms, rhs, ell, a, b):
         # (in-order sums, as PyTorch's bmm loop on small matrices) laid out as the stacks' product
         if plan.blas:
             return _same_dtype(xp.matmul(left, right), left)
-        fused = xp.einsum(','.join(terms) + '->' + rhs, x, y)
+        fused = xp.asarray(xp.einsum(','.join(terms) + '->' + rhs, x, y))
+        if left is None:
+            return fused
         n_summed = len(plan.lperm) - len(rhs)
         fused = fused.reshape(fused.shape + (1,) * n_summed).transpose(plan.lperm)
         return xp.ascontiguousarray(fused).reshape(left.shape[0], left.shape[1], right.shape[2])
