@@ -41,6 +41,14 @@ CASES = [
     ('ij->ji', [(3, 4)], (True,)),
     ('...ij->...', [(2, 3, 4)], (True,)),
     ('bij->j', [(50, 40, 30)], (True,)),
+    # diagonals: DiagonalBackward0, then the permute of movedim
+    ('ii->i', [(3, 3)], (True,)),
+    ('ii', [(3, 3)], (True,)),
+    ('iij->j', [(3, 3, 2)], (True,)),
+    ('ijij->ji', [(2, 3, 2, 3)], (True,)),
+    ('ij,jj->i', [(2, 3), (3, 3)], (True, True)),
+    ('ii,i->i', [(3, 3), (3,)], (True, True)),
+    ('bii,bj->bij', [(2, 3, 3), (2, 4)], (True, True)),
 ]
 
 

@@ -1,6 +1,7 @@
 """einsum of two operands sharing summed letters records PyTorch's graph (each operand's unsqueezes and
 permutes, the pair's permutes and reshapes, BmmBackward0, the product's view and permute, the last view), of two
-operands summing nothing (each lined up, then MulBackward0) and of one operand (a permute, then SumBackward1):
+operands summing nothing (each lined up, then MulBackward0) and of one operand (a permute, then SumBackward1),
+diagonals (DiagonalBackward0 and movedim's permute) and letters summed inside one of two operands included:
 node names, saved attributes and edges to the leaves as recorded from PyTorch 2.13
 (tests/fixtures/einsum_steps/graphs.json), with no node for an operand that does not require grad. Values
 and gradients keep the bits of ember's one fused einsum node (a product's gradients: to rounding), and second
@@ -87,7 +88,8 @@ def test_strides_are_pytorchs():
 
 @pytest.mark.parametrize('eq,shapes', [('ij,jk->ki', [(2, 3), (3, 4)]), ('bqd,bkd->qbk', [(2, 3, 2), (2, 2, 2)]),
                                        ('ij,j->i', [(3, 4), (4,)]), ('i,j->ji', [(3,), (2,)]),
-                                       ('ijk->kj', [(2, 3, 2)])])
+                                       ('ijk->kj', [(2, 3, 2)]), ('ii->i', [(3, 3)]), ('ij,jj->i', [(2, 3), (3, 3)]),
+                                       ('ab,cb->', [(3, 2), (2, 2)])])
 def test_first_and_second_derivatives(eq, shapes):
     for dtype in (np.float64, np.complex128):
         ops = _operands(shapes, (True,) * len(shapes), dtype=dtype)

@@ -23,7 +23,7 @@ from ember.ops._matmul_steps import _reshape
 from ember.ops.linalg import Bmm, _BMM_BLAS_WORK
 from ember.ops.arith import Mul
 from ember.ops.reduce import SumDim, _sum_array
-from ember.ops.shape import Permute, Unsqueeze, View
+from ember.ops.shape import Diagonal, Permute, Unsqueeze, View
 
 
 class EinsumBmm(Bmm):
@@ -58,18 +58,27 @@ def _bmm_array(xp, a, b):
 class PairPlan:
     """The steps for one equation and pair of shapes (einsum calls repeat, so plans are kept)."""
     __slots__ = ('unsqueezed', 'perms', 'swap', 'lperm', 'left_shape', 'rperm', 'right_shape', 'out_size',
-                 'operm', 'final_shape', 'blas', 'inner_sums', 'aligned_shape', 'product')
+                 'operm', 'final_shape', 'blas', 'inner_sums', 'aligned_shape', 'product',
+                 'diagonals')
 
 
 def pair_plan(terms, rhs, summed, a_shape, b_shape):
     """PyTorch's steps for ``terms[0],terms[1]->rhs`` over operands of these shapes (``summed``: the summed
-    letters in PyTorch's order), or None where an operand repeats a letter (a diagonal) or is empty. A summed
+    letters in PyTorch's order), or None where an operand is empty. A repeated letter is a diagonal; a summed
     letter only one operand holds is summed there first; with no letter summed by both the pair is a product
     (``product``), else a batched one."""
     order = list(rhs) + list(summed)
-    if any(len(set(t)) != len(t) for t in terms) or 0 in a_shape or 0 in b_shape:
+    if 0 in a_shape or 0 in b_shape:
         return None
-    shapes = (a_shape, b_shape)
+    diagonals, shapes, kept_terms = [], [], []     # (each operand once its diagonals are taken)
+    for t, shape in zip(terms, (a_shape, b_shape)):
+        if any(n != shape[t.index(c)] for c, n in zip(t, shape)):
+            return None     # (a repeated letter's sizes differ: the fused einsum raises PyTorch's error)
+        steps, kept = diagonal_steps(t)
+        diagonals.append(steps)
+        shapes.append(tuple(shape[t.index(c)] for c in kept))
+        kept_terms.append(kept)
+    terms = kept_terms
     aligned = []        # each operand's size per letter of ``order`` (1 for a letter it lacks)
     unsqueezed, perms = [], []
     for t, shape in zip(terms, shapes):
@@ -88,7 +97,7 @@ def pair_plan(terms, rhs, summed, a_shape, b_shape):
             inner_sums[k].append(d)
             aligned[k][d] = 1
     plan = PairPlan()
-    plan.unsqueezed, plan.perms = tuple(unsqueezed), tuple(perms)
+    plan.unsqueezed, plan.perms, plan.diagonals = tuple(unsqueezed), tuple(perms), tuple(diagonals)
     plan.inner_sums = tuple(tuple(dims) for dims in inner_sums)
     plan.final_shape = tuple(max(a, b) for a, b in zip(aligned[0][:out_dims], aligned[1][:out_dims]))
     plan.aligned_shape = tuple(max(a, b) for a, b in zip(*aligned))
@@ -135,8 +144,8 @@ def pair_steps(plan, a, b, product_of):
     """The einsum of ``a`` and ``b`` recorded as PyTorch's steps (``plan`` from :func:`pair_plan`).
     ``product_of(left, right)``: the (batch, rows, columns) product of the two matrix stacks' arrays, as ember's
     fused einsum computes it, or with ``left`` None the fused einsum's value."""
-    ops = [_summed(_lined_up(t, n, perm), dims)
-           for t, n, perm, dims in zip((a, b), plan.unsqueezed, plan.perms, plan.inner_sums)]
+    ops = [_summed(_lined_up(t, diagonals, n, perm), dims)
+           for t, diagonals, n, perm, dims in zip((a, b), plan.diagonals, plan.unsqueezed, plan.perms, plan.inner_sums)]
     if plan.product:
         x, y = ops[0]._data, ops[1]._data
         saved = (y if ops[0]._requires_grad else None, x if ops[1]._requires_grad else None)
@@ -175,48 +184,78 @@ def _matrices(t, pair_perm, shape):
     return _reshape(record_step(Permute, (t, pair_perm)), shape)
 
 
-def _lined_up(t, n_unsqueezed, perm):
-    """Operand ``t`` lined up with the common letter order: unsqueezed, then permuted; each step recorded where
-    its gradient is wanted (PyTorch records no node for the steps of an operand that does not require grad)."""
+def diagonal_steps(term):
+    """PyTorch's diagonals for an operand's subscripts: for each repeat of a letter, the dims (first place,
+    this place) it takes the diagonal of (then moving it back to the first place); and the subscripts left."""
+    steps, kept = [], ''
+    for c in term:
+        if c in kept:
+            steps.append((kept.index(c), len(kept)))
+        else:
+            kept += c
+    return tuple(steps), kept
+
+
+def _lined_up(t, diagonals, n_unsqueezed, perm):
+    """Operand ``t`` lined up with the common letter order: its diagonals taken, unsqueezed, then permuted; each
+    step recorded where its gradient is wanted (PyTorch records no node for the steps of an operand that does
+    not require grad)."""
     if not t._requires_grad:
         x = t._data
+        for first, dim in diagonals:
+            x = _moved_back(x.diagonal(0, first, dim), first)
         return Tensor._make(x.reshape(x.shape + (1,) * n_unsqueezed).transpose(perm), t._device)
+    for first, dim in diagonals:
+        t = record_step(Diagonal, (t, 0, first, dim))
+        t = record_step(Permute, (t, _moved_back_order(t._data.ndim, first)))
     for _ in range(n_unsqueezed):
         t = record_step(Unsqueeze, (t, t._data.ndim))
     return record_step(Permute, (t, perm))
 
 
+def _moved_back_order(ndim, first):
+    """``movedim(-1, first)`` as a permutation (PyTorch's movedim records a permute)."""
+    return tuple(range(first)) + (ndim - 1,) + tuple(range(first, ndim - 1))
+
+
+def _moved_back(x, first):
+    return x.transpose(_moved_back_order(x.ndim, first))
+
+
 def single_steps(t, rhs, ell, a):
-    """The einsum of one operand without repeated letters recorded as PyTorch's: a permute putting the output's
-    letters first, then the summed ones (ellipsis letters first, then in order), and a sum over the summed
-    ones where there are any (its value NumPy's einsum's, as ember's fused einsum computes it). None for an
-    operand with a repeated letter (PyTorch takes a diagonal first: not recorded here)."""
-    if len(set(t)) != len(t):
-        return None
+    """The einsum of one operand recorded as PyTorch's: its diagonals, a permute putting the output's letters
+    first, then the summed ones (ellipsis letters first, then in order), and a sum over the summed ones where
+    there are any (its value NumPy's einsum's, as ember's fused einsum computes it). None for an empty
+    operand."""
+    x = a._data
+    if 0 in x.shape or any(n != x.shape[t.index(c)] for c, n in zip(t, x.shape)):
+        return None     # (empty, or a repeated letter's sizes differ: the fused einsum raises PyTorch's error)
+    diagonals, kept = diagonal_steps(t)
     summed = [c for c in ell if c in t and c not in rhs]
     summed += sorted(set(t) - set(rhs) - set(summed))
-    permuted = record_step(Permute, (a, tuple(t.index(c) for c in list(rhs) + summed)))
+    permuted = _lined_up(a, diagonals, 0, tuple(kept.index(c) for c in list(rhs) + summed))
     if not summed:
         return permuted
-    x = a._data
     xp = _array_module(a)
     value = xp.asarray(xp.einsum(f'{t}->{rhs}', x))
-    dims = tuple(range(len(rhs), len(t)))
+    dims = tuple(range(len(rhs), len(kept)))
     return record_step(SumDim, (permuted, dims, False, None), value, args=(permuted._data.shape, dims, False))
 
 
 def product_steps(terms, rhs, a, b):
     """The einsum of two operands that sums no letter recorded as PyTorch's: each operand lined up with the
-    output's letters (unsqueezed, permuted), then their product (MulBackward0). None for an operand with a
-    repeated letter (a diagonal first: not recorded here)."""
-    if any(len(set(t)) != len(t) for t in terms):
-        return None
+    output's letters (diagonals taken, unsqueezed, permuted), then their product (MulBackward0). None for an
+    empty operand."""
     order = list(rhs)
     lined = []
     for t, op in zip(terms, (a, b)):
+        x = op._data
+        if 0 in x.shape or any(n != x.shape[t.index(c)] for c, n in zip(t, x.shape)):
+            return None     # (empty, or a repeated letter's sizes differ: the fused einsum raises PyTorch's error)
+        diagonals, t = diagonal_steps(t)
         missing = [c for c in order if c not in t]
         perm = tuple(t.index(c) if c in t else len(t) + missing.index(c) for c in order)
-        lined.append(_lined_up(op, len(missing), perm))
+        lined.append(_lined_up(op, diagonals, len(missing), perm))
     left, right = lined
     x, y = left._data, right._data
     saved = (y if left._requires_grad else None, x if right._requires_grad else None)
