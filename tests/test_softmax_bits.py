@@ -161,7 +161,8 @@ def test_sleef_log_deferred_checks_give_the_step_by_step_bits():
             want = np.where(ok, _softmax_bits._logf_core(positive, fma32, exact_fma=fma32), np.log(d))
             sums = []
             _softmax_bits._logf_core(positive, _softmax_bits._marking_fma(sums))
-        marked.append(_softmax_bits._midpoints(sums).sum())
+        hits = _softmax_bits._midpoints(sums)
+        marked.append(0 if hits is None else hits.sum())
         assert _softmax_bits.sleef_logf(d).tobytes() == want.astype(np.float32).tobytes()
     assert sum(marked) > 0     # (some steps met midpoints and were redone)
 

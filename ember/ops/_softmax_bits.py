@@ -127,15 +127,15 @@ def _expf_deferred(d, out=None):
         r += s64 if step == last else _POLY64[step + 1]
         u[...] = r
         if not gather:
-            marked |= _midpoints(r, copy=False)
+            _mark_midpoints(r, marked)
     if gather:
-        marked = _midpoints(sums, copy=False)
+        marked = _midpoints(sums)
     u += np.float32(1)
     np.ldexp(u, q.astype(np.int32), out=u)
     if d.size and not (d.min() >= _EXP_ZERO and d.max() <= 100):    # (a NaN leaves both as they are)
         u[d < _EXP_ZERO] = 0
         u[d > 100] = np.inf
-    if marked.any():
+    if marked is not None and (gather or marked.any()):
         u[marked] = _expf_core(d[marked], True)
     return u
 
@@ -164,6 +164,7 @@ def _expf_core(d, normal_range):
     return u
 
 
+_F32_TINY, _F32_MAX = np.finfo(np.float32).tiny, np.finfo(np.float32).max
 _LN2_HI, _LN2_LO = np.float32(0.69314718246459960938), np.float32(-1.904654323148236017e-09)
 _LOG_POLY = tuple(np.float32(c) for c in (0.3027294874, 0.3996108174, 0.6666694880))
 _F1 = np.float32(1)
@@ -182,15 +183,17 @@ def sleef_logf(x):
     NaN, negative and subnormal values take NumPy's log, which agrees there."""
     x = np.asarray(x, np.float32)
     flat = x.reshape(-1)
-    ok = np.isfinite(flat) & (flat >= np.finfo(np.float32).tiny)
-    d = np.where(ok, flat, _F1)
+    # (all positive normal, the usual case, told by two reductions: a NaN fails both comparisons)
+    ok = True if flat.size and flat.min() >= _F32_TINY and flat.max() <= _F32_MAX else \
+        np.isfinite(flat) & (flat >= _F32_TINY)
+    d = flat if ok is True else np.where(ok, flat, _F1)
     with np.errstate(invalid='ignore', over='ignore', under='ignore'):
         sums = []
         r = _logf_core(d, _marking_fma(sums))
         redo = _midpoints(sums)
-        if redo.any():
+        if redo is not None:
             r[redo] = _logf_core(d[redo], fma32)
-    if not ok.all():
+    if ok is not True and not ok.all():
         with np.errstate(divide='ignore', invalid='ignore'):
             r = np.where(ok, r, np.log(flat))
     return r.reshape(x.shape)
@@ -213,17 +216,24 @@ def _marking_fma(sums):
     return fma
 
 
-def _midpoints(sums, copy=True):
-    """Which elements have a double sum in ``sums`` (equal-shaped arrays, or one array of them stacked)
-    exactly on a float32 midpoint, as a bool array: all of them checked in one pass (a check per sum
-    cost two NumPy calls each). ``copy=False`` lets it overwrite one array given whole."""
-    if copy:        # (np.stack's argument handling costs more than the copy: concatenated, then folded)
-        bits = np.concatenate([np.ravel(s) for s in sums]).view(np.uint64).reshape((len(sums),) + np.shape(sums[0]))
-    else:
-        bits = np.asarray(sums).view(np.uint64)
+def _midpoints(sums):
+    """Which elements have a double sum in ``sums`` (equal-shaped arrays, or one array of them stacked,
+    which is overwritten) exactly on a float32 midpoint, as a bool array, or None where none has: all of
+    them checked in one pass (a check per sum cost two NumPy calls each)."""
+    if isinstance(sums, np.ndarray):
+        bits = sums.view(np.uint64)
+    else:           # (np.stack's argument handling costs more than the copy: concatenated, then folded)
+        bits = np.concatenate(sums).view(np.uint64).reshape((len(sums),) + sums[0].shape)
     np.bitwise_and(bits, _F32_LOW_BITS, out=bits)
     hit = bits == _F32_HALF_ULP
-    return hit.any(axis=0) if hit.ndim > 1 else hit
+    return hit.any(axis=0) if hit.any() else None
+
+
+def _mark_midpoints(r, marked):
+    """Marks in ``marked`` the elements whose double sum ``r`` (overwritten) is exactly on a float32 midpoint."""
+    bits = r.view(np.uint64)
+    np.bitwise_and(bits, _F32_LOW_BITS, out=bits)
+    marked |= bits == _F32_HALF_ULP
 
 
 def _logf_core(d, fma, exact_fma=_residual):
