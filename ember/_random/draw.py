@@ -424,19 +424,6 @@ def _group_by_target(t, n):
     return prev, last
 
 
-def _resolve(ptr, value):
-    """Follow ``ptr`` links (each to a smaller index) until an index with a ``value`` (>= 0);
-    pointer jumping, so the rounds grow with the log of the longest chain."""
-    todo = np.flatnonzero(value < 0)
-    while todo.size:
-        nxt = ptr[todo]
-        done = value[nxt] >= 0
-        value[todo[done]] = value[nxt[done]]
-        ptr[todo] = ptr[nxt]
-        todo = todo[~done]
-    return value
-
-
 def randperm(gen, n):
     """PyTorch's randperm for n < 2**32 / 20 (the swap loop over n - 1 words; n = 0, 1 draw
     nothing), as int64: ``swap_shuffle.randperm``."""
@@ -455,7 +442,7 @@ def randperm_large(gen, n):
     # W(p): what step p leaves at p; fixed when z_p == p or an earlier step wrote z_p after z_p's own
     value = np.where((z == i) | (prev >= 0), np.where(prev >= 0, prev, i), -1)
     value[z == i] = i[z == i]
-    written = _resolve(z.copy(), value)
+    written = swap_shuffle.follow(z.copy(), value)
     return np.where(last >= 0, last, written)
 
 

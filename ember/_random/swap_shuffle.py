@@ -98,7 +98,7 @@ def _apply_in_order(r, x, y, at_x, at_y, end):
     last = np.where(sy[end_of] == x, sk[end_of], -1)
     writer = np.where(last == k, prev, last)
     before = np.where(writer < 0, at_x, -1)
-    _follow(writer, before)
+    follow(writer, before)
     r[x] = np.where(prev >= 0, before[prev], at_y)          # (prev = -1 reads an unused entry)
     # each target past the steps' own positions keeps what its group's last step moved there
     ends = np.flatnonzero(~same)
@@ -108,9 +108,10 @@ def _apply_in_order(r, x, y, at_x, at_y, end):
         r[sy[-1]] = before[sk[-1]]
 
 
-def _follow(ptr, value):
+def follow(ptr, value):
     """Fill the unset (negative) ``value`` entries from the entry ``ptr`` points to (always an
-    earlier one), jumping pointers so that the rounds grow with the log of the longest chain."""
+    earlier one), jumping pointers so that the rounds grow with the log of the longest chain;
+    returns ``value``."""
     todo = np.flatnonzero(value < 0)
     while todo.size:
         nxt = ptr[todo]
@@ -118,3 +119,4 @@ def _follow(ptr, value):
         value[todo[done]] = value[nxt[done]]
         ptr[todo] = ptr[nxt]
         todo = todo[~done]
+    return value

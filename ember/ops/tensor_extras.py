@@ -252,11 +252,15 @@ def split_with_sizes(input, split_sizes, dim=0):
         (tensor([0, 1]), tensor([2, 3, 4, 5]))
     """
     dim = wrap_dim(dim, input.ndim)
+    _check_split_sizes(input, split_sizes, dim)
+    return input.split(list(split_sizes), dim)
+
+
+def _check_split_sizes(input, split_sizes, dim):
     if sum(split_sizes) != input.shape[dim]:
         _argparse.refuse_from_stack()       # (sizes not ints: the parser's error first)
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[dim]} (input tensor's "
                            f"size at dimension {dim}), but got split_sizes={list(split_sizes)}")
-    return input.split(list(split_sizes), dim)
 
 
 @op('ember', 'Tensor')
@@ -272,10 +276,7 @@ def unsafe_split_with_sizes(input, split_sizes, dim=0):
     """
     from ember.ops.shape import UnsafeSplit, UnsafeSplitWithSizes, split_into
     dim = wrap_dim(dim, input.ndim)
-    if sum(split_sizes) != input.shape[dim]:
-        _argparse.refuse_from_stack()       # (sizes not ints: the parser's error first)
-        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[dim]} (input tensor's "
-                           f"size at dimension {dim}), but got split_sizes={list(split_sizes)}")
+    _check_split_sizes(input, split_sizes, dim)
     return split_into(input, list(split_sizes), dim, (UnsafeSplit, UnsafeSplitWithSizes))
 
 
