@@ -49,12 +49,23 @@ CASES = [
     ('ij,jj->i', [(2, 3), (3, 3)], (True, True)),
     ('ii,i->i', [(3, 3), (3,)], (True, True)),
     ('bii,bj->bij', [(2, 3, 3), (2, 4)], (True, True)),
+    # three or more operands, contracted pairwise in opt_einsum's order
+    ('ij,jk,kl->il', [(2, 3), (3, 4), (4, 2)], (True, True, True)),
+    ('ij,jk,kl->il', [(2, 3), (3, 4), (4, 2)], (False, True, False)),
+    ('i,i,i->', [(3,), (3,), (3,)], (True, True, True)),
+    ('bn,anm,bm->ba', [(2, 3), (4, 3, 5), (2, 5)], (True, True, True)),
+    ('ab,bc,cd,de->ae', [(3, 4), (4, 5), (5, 6), (6, 3)], (True, True, True, True)),
+    ('ij,ik,il->jkl', [(3, 2), (3, 4), (3, 5)], (True, True, True)),
+    ('ij,jk,kl->il', [(20, 30), (30, 40), (40, 20)], (True, True, True)),
 ]
 
 
 def inner_sums(eq, shapes):
-    """Whether a letter is summed inside one of two operands (there PyTorch's values are its own: the sum, then
-    the product), so that the tests compare values with PyTorch's rather than with the fused einsum's."""
+    """Whether einsum computes as PyTorch's steps do rather than as its fused node (three or more operands, or a
+    letter summed inside one of two: the sum, then the product), so that the tests compare values with
+    PyTorch's rather than with the fused einsum's."""
+    if len(shapes) > 2:
+        return True
     if len(shapes) != 2 or '->' not in eq or '...' in eq:
         return False
     lhs, rhs = eq.split('->')

@@ -49,9 +49,10 @@ class EinsumBmm(Bmm):
 
 def _bmm_array(xp, a, b):
     if a.shape[2] == 1:     # (outer products: one product an element, exact either way; NumPy's matmul is slow)
-        return a * b
+        return xp.ascontiguousarray(a * b)
     if a.shape[1] * a.shape[2] * b.shape[2] < _BMM_BLAS_WORK:
-        return xp.einsum('bij,bjk->bik', a, b)
+        # (NumPy's einsum may lay its result out as its operands are; PyTorch's bmm result is contiguous)
+        return xp.ascontiguousarray(xp.einsum('bij,bjk->bik', a, b))
     return xp.matmul(a, b)
 
 
@@ -107,9 +108,8 @@ def pair_plan(terms, rhs, summed, a_shape, b_shape):
     left, right = aligned
     lro, lo, ro = _classify(left, right, sum_dims)
     swap = bool(lo and ro and ro[-1] < lo[0])
-    if swap:
-        left, right = right, left
-        lro, lo, ro = _classify(left, right, sum_dims)
+    if swap:    # (the lists swap with the operands: a dim of size 1 in both stays where it was classed)
+        left, right, lo, ro = right, left, ro, lo
     plan.swap = swap
     batch, rows, inner, cols = (math.prod(left[d] for d in lro), math.prod(left[d] for d in lo),
                                 math.prod(left[d] for d in sum_dims), math.prod(right[d] for d in ro))
@@ -267,3 +267,85 @@ def _array_module(t):
         return np
     from ember import backend
     return backend.get_array_module(t._device)
+
+
+def many_steps(terms, rhs, summed, operands, path, path_given):
+    """The einsum of three or more operands recorded as PyTorch's: each operand lined up (diagonals, unsqueezes,
+    permute), then pairs contracted in ``path``'s order (each product at the end of the list where ``path_given``,
+    else left to right with each product at the front), a letter no other operand still holds summed inside
+    its operand first, and the summed dims viewed away at the end. Values are PyTorch's arithmetic (its sums,
+    products and batched products). None for an empty operand or repeated letters of different sizes."""
+    order = list(rhs) + list(summed)
+    counts = [0] * len(order)       # how many operands hold each letter with a size other than 1
+    ops = []
+    for t, op in zip(terms, operands):
+        x = op._data
+        if 0 in x.shape or any(n != x.shape[t.index(c)] for c, n in zip(t, x.shape)):
+            return None
+        diagonals, t = diagonal_steps(t)
+        missing = [c for c in order if c not in t]
+        perm = tuple(t.index(c) if c in t else len(t) + missing.index(c) for c in order)
+        lined = _lined_up(op, diagonals, len(missing), perm)
+        for d, n in enumerate(lined._data.shape):
+            counts[d] += n != 1
+        ops.append(lined)
+    n_out = len(rhs)
+    for step in path:
+        i, j = sorted(step) if path_given else (0, 1)
+        a, b = ops[i], ops[j]
+        del ops[j], ops[i]
+        sa, sb = a._data.shape, b._data.shape
+        sum_dims, a_sums, b_sums = [], [], []
+        for d in range(n_out, len(order)):
+            if sa[d] != 1 and sb[d] != 1:
+                counts[d] -= 1
+                if counts[d] == 1:
+                    sum_dims.append(d)
+                    counts[d] = 0
+            elif counts[d] == 1:
+                if sa[d] != 1:
+                    a_sums.append(d)
+                    counts[d] = 0
+                elif sb[d] != 1:
+                    b_sums.append(d)
+                    counts[d] = 0
+        product = _sumproduct_pair(_summed(a, tuple(a_sums)), _summed(b, tuple(b_sums)), sum_dims)
+        if path_given:
+            ops.append(product)
+        else:
+            ops.insert(0, product)
+    out = ops[0]
+    if len(order) > n_out:
+        out = record_step(View, (out, tuple(out._data.shape[:n_out])))
+    return out
+
+
+def _sumproduct_pair(a, b, sum_dims):
+    """PyTorch's ``sumproduct_pair`` (keepdim) of two lined-up operands: their product where no dim is summed,
+    else a batched product of the two permuted and reshaped, viewed and permuted back; recorded where a
+    gradient is wanted."""
+    x, y = a._data, b._data
+    recorded = a._requires_grad or b._requires_grad
+    if not sum_dims:
+        if not recorded:
+            return Tensor._make(x * y, a._device)
+        saved = (y if a._requires_grad else None, x if b._requires_grad else None)
+        return record_step(Mul, (a, b), x * y, saved=saved)
+    lro, lo, ro = _classify(x.shape, y.shape, sum_dims)
+    if lo and ro and ro[-1] < lo[0]:    # (as in pair_plan)
+        a, b, x, y, lo, ro = b, a, y, x, ro, lo
+    batch, rows = math.prod(x.shape[d] for d in lro), math.prod(x.shape[d] for d in lo)
+    inner, cols = math.prod(x.shape[d] for d in sum_dims), math.prod(y.shape[d] for d in ro)
+    lperm, rperm = tuple(lro + lo + sum_dims + ro), tuple(lro + sum_dims + ro + lo)
+    out_size = tuple([x.shape[d] for d in lro + lo] + [1] * len(sum_dims) + [y.shape[d] for d in ro])
+    operm = [0] * len(lperm)
+    for k, d in enumerate(lperm):
+        operm[d] = k
+    operm = tuple(operm)
+    left, right = _matrices(a, lperm, (batch, rows, inner)), _matrices(b, rperm, (batch, inner, cols))
+    product = _bmm_array(_array_module(left), left._data, right._data)
+    if not recorded:
+        return Tensor._make(product.reshape(out_size).transpose(operm), a._device)
+    saved = (left._data if right._requires_grad else None, right._data if left._requires_grad else None)
+    out = record_step(EinsumBmm, (left, right), product, saved=saved)
+    return record_step(Permute, (record_step(View, (out, out_size)), operm))

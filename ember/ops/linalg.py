@@ -1117,6 +1117,14 @@ def einsum(equation, *operands):
             result = product_steps(terms, rhs, *operands)
         if result is not None:
             return result
+    elif len(operands) > 2 and targets is None and _records_many_steps(operands):
+        from ember.backends import opt_einsum
+        summed = [c for c in ell if c not in rhs]
+        summed += sorted(set(''.join(terms)) - set(rhs) - set(summed))
+        path = opt_einsum.contraction_path(','.join(terms) + '->' + rhs, [op.shape for op in operands])
+        result = many_steps(terms, rhs, summed, operands, path, opt_einsum.path_given())
+        if result is not None:
+            return result
     elif len(operands) == 1 and _records_steps(operands[0], operands[0]):
         result = single_steps(terms[0], rhs, ell, operands[0])
         if result is not None:
@@ -1137,6 +1145,14 @@ def _records_steps(a, b):
     return (a._requires_grad or b._requires_grad) and grad_mode._state.enabled and a.__class__ is Tensor and \
         b.__class__ is Tensor and a._data.dtype == b._data.dtype and a._data.dtype.char in 'fdFD' and \
         not _function._op_hooks and a._device.type != 'meta'
+
+
+def _records_many_steps(operands):
+    """:func:`_records_steps` for three or more operands."""
+    dt = operands[0]._data.dtype
+    return any(op._requires_grad for op in operands) and grad_mode._state.enabled and dt.char in 'fdFD' and \
+        all(op.__class__ is Tensor and op._data.dtype == dt for op in operands) and not _function._op_hooks and \
+        operands[0]._device.type != 'meta'
 
 
 _PAIR_STEP_PLANS = {}   # (subscripts, output, ellipsis, shapes) -> _einsum_steps.pair_plan's plan or None
@@ -1706,4 +1722,4 @@ class CdistNode(Primitive):
 
 # (imported last: it takes this module's product ops)
 from ember.ops._matmul_steps import matmul_steps  # noqa: E402
-from ember.ops._einsum_steps import pair_plan, pair_steps, product_steps, single_steps  # noqa: E402
+from ember.ops._einsum_steps import many_steps, pair_plan, pair_steps, product_steps, single_steps  # noqa: E402

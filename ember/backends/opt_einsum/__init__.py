@@ -93,6 +93,13 @@ def flags(enabled=None, strategy=None):
         set_flags(*orig)
 
 
+def path_given():
+    """Whether ``einsum`` hands PyTorch's contraction a path (opt_einsum installed and enabled): each product
+    then goes to the end of the operand list; without one, operands are contracted left to right, each
+    product going to the front."""
+    return bool(_state['enabled']) and _package() is not None
+
+
 def contraction_path(subscripts, shapes):
     """The order in which ``einsum`` contracts operands of ``shapes``: a list of index pairs, each naming
     the two operands (in the current list) to contract next, their result going to the end of the list."""
