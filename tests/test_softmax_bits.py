@@ -109,18 +109,23 @@ def test_row_max_is_numpys_max_bit_for_bit():
 
 def test_short_rows_sum_one_value_after_another():
     # rows shorter than a vector: each row's values added in order from zero, as a scalar loop adds them
-    # (values of very different sizes, so that another order would round differently)
+    # (values of very different sizes, so that another order would round differently; a row alone many
+    # times over, as NumPy's own sum of one run pairs values up from eight on)
     rng = np.random.default_rng(13)
-    for width in range(1, _softmax_bits.LANES):
-        rows = (rng.standard_normal((70, width)) * 10.0 ** rng.integers(-6, 6, (70, width))).astype(np.float32)
-        rows[0] = np.float32(-0.0)
-        want = np.empty(rows.shape[0], np.float32)
-        for i, row in enumerate(rows):
-            total = np.float32(0)
-            for value in row:
-                total = np.float32(total + value)
-            want[i] = total
-        assert _softmax_bits._lane_sum(rows).tobytes() == want.tobytes()
+    for count, trials in ((1, 40), (2, 10), (3, 10), (70, 1)):
+        for width in range(1, _softmax_bits.LANES):
+            for _ in range(trials):
+                rows = (rng.standard_normal((count, width)) *
+                        10.0 ** rng.integers(-6, 6, (count, width))).astype(np.float32)
+                if count > 1:
+                    rows[-1] = np.float32(-0.0)
+                want = np.empty(count, np.float32)
+                for i, row in enumerate(rows):
+                    total = np.float32(0)
+                    for value in row:
+                        total = np.float32(total + value)
+                    want[i] = total
+                assert _softmax_bits._lane_sum(rows).tobytes() == want.tobytes(), (count, width)
 
 
 def test_sleef_log_is_within_an_ulp_and_keeps_edges():

@@ -314,6 +314,8 @@ def _lane_sum(v):
     """A vector reduction's sum of each row of ``v`` (rows along the last axis)."""
     n = v.shape[-1]
     if n < LANES:
+        if v.size < 2 * n:      # one row: NumPy would sum it as one run, in pairs (a loop of n steps)
+            return _running(v, axis=-1)
         # one value after another from zero: NumPy's reduction over the leading axis of the rows turned
         # into columns adds whole columns in order (a Python loop over a batch's 10 classes cost 5x)
         columns = v.transpose((v.ndim - 1,) + tuple(range(v.ndim - 1)))   # (moveaxis's checks cost more)
