@@ -173,7 +173,7 @@ def _summed(t, dims):
     if not dims:
         return t
     if not t._requires_grad:
-        return Tensor._make(_sum_array(np, t._data, dims, True, None), t._device)
+        return Tensor._make(_sum_array(_array_module(t), t._data, dims, True, None), t._device)
     return record_step(SumDim, (t, dims, True, None))
 
 
