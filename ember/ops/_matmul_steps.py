@@ -11,10 +11,20 @@ their saved tensors and their backwards are PyTorch's, without each step's ``app
 """
 import math
 
+from ember.autograd import grad_mode
 from ember.autograd._recorded_steps import record_step
 from ember.ops._util import wrap_dim, wrap_dims
 from ember.ops.shape import Clone, Expand, ReshapeAlias, SqueezeDim, T, Transpose, UnsafeView, Unsqueeze, View, \
     _can_view
+
+
+def _step(cls, args):
+    """``record_step(cls, args)`` where the tensor argument needs its gradient; else the op computed unrecorded:
+    PyTorch records no node for the steps of an operand that does not require grad."""
+    if args[0]._requires_grad:
+        return record_step(cls, args)
+    with grad_mode.no_grad():
+        return cls.apply(*args)
 
 
 def matmul_steps(a, b, Mm, Mv, Bmm):
@@ -53,16 +63,16 @@ def _folded(a, b, Mm, Mv):
     transpose = b.ndim > a.ndim
     if transpose:
         t1 = _transpose_last(b)
-        t2 = record_step(T, (a,)) if a.ndim == 2 else a
+        t2 = _step(T, (a,)) if a.ndim == 2 else a
     else:
         t1, t2 = a, b
     rows = tuple(t1._data.shape[:-1])
     folded = _reshape(t1, (math.prod(rows), t1._data.shape[-1]))
     if t2.ndim == 2:
-        out = record_step(UnsafeView, (record_step(Mm, (folded, t2)), rows + (t2._data.shape[1],)))
+        out = _step(UnsafeView, (record_step(Mm, (folded, t2)), rows + (t2._data.shape[1],)))
         # (the transposed product made contiguous: CloneBackward0 over TransposeBackward0)
-        return record_step(Clone, (_transpose_last(out),)) if transpose else out
-    return record_step(UnsafeView, (record_step(Mv, (folded, t2)), rows))
+        return _step(Clone, (_transpose_last(out),)) if transpose else out
+    return _step(UnsafeView, (record_step(Mv, (folded, t2)), rows))
 
 
 def _batched(a, b, Bmm):
@@ -75,16 +85,16 @@ def _batched(a, b, Bmm):
     batch = _broadcast(sa[:max(da - 2, 0)], sb[:max(db - 2, 0)])
     count = math.prod(batch)
     out_shape = batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ())
-    left = _reshape(record_step(Expand, (a, batch + (n, m1))), (count, n, m1))
+    left = _reshape(_step(Expand, (a, batch + (n, m1))), (count, n, m1))
     if db == 1:     # a vector on the right: expanded, then a column
-        right = record_step(Expand, (b, batch + (m2,)))
-        right = record_step(Unsqueeze, (right, wrap_dim(-1, right.ndim + 1)))
+        right = _step(Expand, (b, batch + (m2,)))
+        right = _step(Unsqueeze, (right, wrap_dim(-1, right.ndim + 1)))
     else:
-        right = record_step(Expand, (b, batch + (m2, p)))
+        right = _step(Expand, (b, batch + (m2, p)))
     product = record_step(Bmm, (left, _reshape(right, (count, m2, p))))
     if db == 1:
-        product = record_step(SqueezeDim, (product, wrap_dims(-1, 3)))
-    return record_step(UnsafeView, (product, out_shape))
+        product = _step(SqueezeDim, (product, wrap_dims(-1, 3)))
+    return _step(UnsafeView, (product, out_shape))
 
 
 def _reshape(t, shape):
@@ -92,19 +102,19 @@ def _reshape(t, shape):
     contiguous clone viewed (as ``ember.reshape`` records them)."""
     x = t._data
     if x.flags.c_contiguous:
-        return record_step(View, (t, shape))
+        return _step(View, (t, shape))
     if _can_view(x, shape):
-        return record_step(ReshapeAlias, (t, shape))
-    return record_step(UnsafeView, (record_step(Clone, (t,)), shape))
+        return _step(ReshapeAlias, (t, shape))
+    return _step(UnsafeView, (_step(Clone, (t,)), shape))
 
 
 def _transpose_last(t):
     """``t.mT``: the last two dims swapped (TransposeBackward0 with dims -2 and -1, as given)."""
-    return record_step(Transpose, (t, wrap_dim(-2, t.ndim), wrap_dim(-1, t.ndim)))
+    return _step(Transpose, (t, wrap_dim(-2, t.ndim), wrap_dim(-1, t.ndim)))
 
 
 def _squeeze_first(t):
-    return record_step(SqueezeDim, (t, wrap_dims(0, t.ndim)))
+    return _step(SqueezeDim, (t, wrap_dims(0, t.ndim)))
 
 
 def _broadcast(x, y):

@@ -122,7 +122,8 @@ class Mv(Primitive):
 
     @staticmethod
     def forward(ctx, a, v):
-        ctx.save_for_backward(a, v)
+        need_a, need_v = ctx.needs_input_grad[:2]
+        ctx.save_for_backward(a if need_v else None, v if need_a else None)    # (each for the other's gradient)
         return _same_dtype(ctx.xp.matmul(a, v), a)
 
     @staticmethod
@@ -221,7 +222,8 @@ class Bmm(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need_a, need_b = ctx.needs_input_grad[:2]
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)    # (each for the other's gradient)
         return _same_dtype(ctx.xp.matmul(a, b), a)
 
     @staticmethod
