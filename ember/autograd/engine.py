@@ -22,6 +22,7 @@ from ember.autograd import function as _function
 from ember._tensor_misc import cast_to_grad_dtype
 from ember.autograd._engine_modes import is_grad_layout_policy_enforced
 from ember import backend
+from ember.backend._overlap import dense as _dense_strides
 
 
 def _as_tuple(x):
@@ -526,16 +527,6 @@ def _sole_view(arr, count=False):
 # what sys.getrefcount reports inside _sole_view for a base held by one view only (measured, as the
 # interpreter's own references to locals and arguments vary between versions)
 _SOLE_REFS = _sole_view(_np.empty((1, 2)).T, count=True)
-
-
-def _dense_strides(arr):
-    """Whether ``arr``'s elements fill its memory span exactly once (any dim order)."""
-    expected = arr.itemsize
-    for stride, size in sorted((s, n) for s, n in zip(arr.strides, arr.shape) if n != 1):
-        if stride != expected:
-            return False
-        expected *= size
-    return True
 
 
 def _same_layout(param, grad):

@@ -11,7 +11,7 @@ def memory_overlap(a, b):
     either leaves gaps or repeats elements (PyTorch's "too hard" case, which it lets pass)."""
     if a is b:
         return FULL
-    if a.size == 0 or b.size == 0 or not (_dense(a) and _dense(b)):
+    if a.size == 0 or b.size == 0 or not (dense(a) and dense(b)):
         return NO
     a_begin, b_begin = _address(a), _address(b)
     a_end, b_end = a_begin + a.size * a.itemsize, b_begin + b.size * b.itemsize
@@ -20,7 +20,7 @@ def memory_overlap(a, b):
     return PARTIAL if a_begin < b_end and b_begin < a_end else NO
 
 
-def _dense(arr):
+def dense(arr):
     """Whether the elements fill their span of memory exactly once (some order of the dims is contiguous)."""
     expected = arr.itemsize
     for stride, size in sorted((s, n) for s, n in zip(arr.strides, arr.shape) if n != 1):
