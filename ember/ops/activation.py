@@ -17,6 +17,7 @@ from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor, scalar_number
 from ember.ops import _argparse, _float8, _gelu, _gelu_f32, _gelu_fast32, _rows, _softmax_bits
+from ember.ops import _log_softmax_grad_bits
 from ember._threads import get_num_threads, intra_op_threads
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
@@ -329,6 +330,10 @@ class LogSoftmax(Primitive):
 
     @staticmethod
     def backward(ctx, g):
+        if not grad_mode.is_grad_enabled():
+            exact = _exact_float32_grad(ctx, g)
+            if exact is not None:
+                return exact, None
         p = ctx.__dict__.get('softmax')
         if p is not None and not grad_mode.is_grad_enabled():
             # a fused forward's node (cross_entropy's steps) kept exp(result), the softmax, as it went:
@@ -346,6 +351,24 @@ class LogSoftmax(Primitive):
             return Tensor._make(ctx.xp.subtract(gd, q, out=q), g._device), None
         y, = ctx.saved_tensors
         return g - y.exp() * g.sum(ctx.dim, keepdim=True), None
+
+
+def _exact_float32_grad(ctx, g):
+    """log_softmax's first-order float32 gradient with PyTorch's bits (``_log_softmax_grad_bits``), or None
+    where it does not apply (pytorch bits off, other dtypes, a 0-dim or empty result)."""
+    y, = ctx.saved_tensors
+    yd, gd = y._data, g._data
+    if not (_PYTORCH_BITS[0] and type(yd) is np.ndarray and yd.dtype == np.float32 and yd.ndim and yd.size
+            and type(gd) is np.ndarray and gd.dtype == np.float32):
+        return None
+    rows = g.__dict__.get('one_per_row')     # (from nll_loss's node above: see NllLoss.backward)
+    if rows is not None and rows[0] is gd and g._version_counter.value == 0 and not ctx._pre_hooks \
+            and yd.ndim == 2 and ctx.dim == 1:
+        _, at, coef = rows
+        gx = _log_softmax_grad_bits.log_softmax_backward_one_per_row(yd, at, 0 - coef)   # (g's value at ``at``)
+    else:
+        gx = _log_softmax_grad_bits.log_softmax_backward(gd, yd, ctx.dim)
+    return Tensor._make(gx, g._device)
 
 
 def _type_name(t):

@@ -1,0 +1,49 @@
+"""float32 log_softmax gradient with PyTorch's CPU bits.
+
+PyTorch's LogSoftmaxBackward kernel computes ``grad - exp(output) * sum(grad)`` from the saved output
+(the log-probabilities), not from a softmax kept by the forward: the exp is SLEEF's vectorised ``expf``
+of the output, the multiply and subtract are one fused multiply-add (rounded once), and the sum over the
+softmax dim is added in the forward kernel's order (``_softmax_bits``: the 16-lane vector reduction along
+a contiguous last dim; one value after another from zero along another dim, where the last
+``inner % 16`` positions of each run are scalar code and take the C library's ``expf``).
+"""
+import numpy as np
+
+from ember._random.exact import fma32
+from ember.ops._softmax_bits import LANES, _as_3d, _exp_by_vectors, _lane_sum, _sum_from_zero, sleef_expf
+
+
+def log_softmax_backward(grad, output, dim):
+    """PyTorch's float32 gradient of log_softmax along ``dim`` (non-negative) for the non-empty float32
+    arrays ``grad`` and ``output`` (the forward's result) of one shape."""
+    if dim == output.ndim - 1:
+        n = output.shape[-1]
+        g = np.ascontiguousarray(grad).reshape(-1, n)
+        total = _lane_sum(g)[:, None]
+        e = sleef_expf(output.reshape(g.shape))
+        return _minus_product(e, total, g).reshape(output.shape)
+    g = _as_3d(grad, dim)
+    inner = g.shape[2]
+    total = _sum_from_zero(g)
+    e = _exp_by_vectors(_as_3d(output, dim), np.arange(inner) < inner - inner % LANES)
+    return _minus_product(e, total, g).reshape(output.shape)
+
+
+def log_softmax_backward_one_per_row(output, at, picked):
+    """The same gradient for a 2-D ``output`` along dim 1 when the incoming gradient is +0 but for one
+    value per row, ``picked`` (a number or one per row) at the positions ``at``: each row's sum is then
+    that value, so the gradient is ``-exp(output) * picked`` (+0 where that is a zero, as
+    ``+0 - 0``), less ``picked`` at ``at`` (one rounding), without forming the gradient or its sums."""
+    e = sleef_expf(output)
+    column = picked if np.ndim(picked) == 0 else np.asarray(picked, np.float32)[:, None]
+    q = np.multiply(e, column)
+    np.negative(q, out=q)
+    q += np.float32(0)       # (-0 to +0: the fused multiply-add adds the gradient's +0)
+    q[at] = fma32(-e[at], picked, picked)
+    return q
+
+
+def _minus_product(e, total, g):
+    """``g - e * total`` rounded once (``total`` broadcast along its dim of one)."""
+    np.negative(e, out=e)
+    return fma32(e, total, g)
