@@ -5,10 +5,13 @@ The log-probabilities are the fused pass's ``shifted - log(sum(exp))`` (log_soft
 nll_loss's of them (the fused loss's bits: ``-(x[t] * w)`` is ``(lse - shifted[t]) * w`` exactly). The
 softmax the pass takes anyway is kept on the LogSoftmax node, whose backward then needs no exp of its saved
 result; together the two nodes give the fused op's gradient bit for bit on (N, C) inputs (the NllLoss node's
-gradient is zero but at one class per row, where ``g - p * sum(g)`` is ``p * w * g - w * g`` exactly)."""
+gradient is zero but at one class per row, where ``g - p * sum(g)`` is ``p * w * g - w * g`` exactly). With
+PyTorch's float32 bits (the default) the node instead takes SLEEF's exp of its result, as PyTorch's
+LogSoftmaxBackward does (``ops/_log_softmax_grad_bits.py``), and keeps no softmax."""
 import numpy as np
 
 from ember import backend
+from ember.numerics import ENABLED as _PYTORCH_BITS
 from ember.autograd._recorded_steps import record_step
 from ember.ops.activation import LogSoftmax, log_softmax
 from ember.ops.loss import NllLoss, _NLL_NAMES, _softmax_parts, nll_forward
@@ -58,10 +61,11 @@ def _log_softmax_step(input, dim):
     xp = _xp(input)
     rows = x.reshape(1, -1) if x.ndim == 1 else x
     shifted, e, s, lse = _softmax_parts(xp, rows)
-    p = e / s
+    # (float32 with PyTorch's bits: the node's gradient takes the exp of its result, as PyTorch's)
+    p = None if x.dtype == np.float32 and _PYTORCH_BITS[0] and type(x) is np.ndarray else (e / s).reshape(x.shape)
     shifted -= lse          # (log_softmax's result, as its kernel rounds it)
     logp = shifted.reshape(x.shape)
-    return record_step(LogSoftmax, (input, dim), logp, saved=(logp,), dim=dim, softmax=p.reshape(x.shape))
+    return record_step(LogSoftmax, (input, dim), logp, saved=(logp,), dim=dim, softmax=p)
 
 
 def cross_entropy_probs_steps(input, target, weight, reduction, smoothing):

@@ -24,7 +24,7 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import broadcast_error, elementwise, int_option
 from ember.ops._cascade_sum import CASCADE_NUMS as _CASCADE_NUMS, cascade_sum, nll_sum
-from ember.ops import _softmax_bits
+from ember.ops import _log_softmax_grad_bits, _softmax_bits
 from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
@@ -621,6 +621,9 @@ class CrossEntropy(Primitive):
             ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
             ctx.t, ctx.wt, ctx.valid, ctx.weight, ctx.smoothing = tc, wt, valid, weight, smoothing
             ctx.p = e / s
+            if low is None and not smoothing and x.ndim == 2 and _exact_float32(x) and _PYTORCH_BITS[0]:
+                # the log-probabilities, for PyTorch's gradient bits (from them, not from the softmax)
+                ctx.log_probs = shifted - lse
             ctx.save_for_backward(x_in)
         return out.reshape(()) if len(shape) == 1 else out
 
@@ -649,7 +652,14 @@ class CrossEntropy(Primitive):
                 gs = gs / ctx.denom
             elif ctx.reduction == 'none':
                 gs = gs.reshape(ctx.batch_shape)
-            if p.ndim == 2 and not ctx.smoothing:
+            log_probs = ctx.__dict__.get('log_probs')
+            if log_probs is not None and g._data.dtype == np.float32:
+                # PyTorch's LogSoftmaxBackward under its NllLossBackward, bit for bit: nll_loss's gradient is
+                # 0 - coef at each target, +0 elsewhere
+                coef = ctx.wt * gs
+                gx = _log_softmax_grad_bits.log_softmax_backward_one_per_row(
+                    log_probs, (xp.arange(p.shape[0]), ctx.t), 0 - coef)
+            elif p.ndim == 2 and not ctx.smoothing:
                 coef = ctx.wt * gs
                 gx = p * coef[:, None]
                 gx[xp.arange(p.shape[0]), ctx.t] -= coef
