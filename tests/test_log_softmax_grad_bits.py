@@ -66,3 +66,13 @@ def test_matches_live_pytorch():
         t = torch.from_numpy(x_np).requires_grad_()
         torch.log_softmax(t, dim).backward(torch.from_numpy(g_np))
         np.testing.assert_array_equal(_log_softmax_grad(case), t.grad.numpy(), strict=True)
+
+
+@pytest.mark.parametrize('case', [c for c, (_, options) in enumerate(CE_CASES)
+                                  if not options.get('label_smoothing') and not options.get('probs')])
+@pytest.mark.parametrize('reduction', REDUCTIONS)
+def test_fused_cross_entropy_grad_bits(case, reduction):
+    """Under an op observer (the profiler) cross_entropy runs as one fused op: the same gradient bits."""
+    with ember.profiler.profile():
+        got = _cross_entropy_grad(case, reduction)
+    assert np.array_equal(digest(got), REC[f'ce{case}_{reduction}']), f'{CE_CASES[case]}: not PyTorch\'s bits'

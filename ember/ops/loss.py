@@ -621,7 +621,7 @@ class CrossEntropy(Primitive):
             ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
             ctx.t, ctx.wt, ctx.valid, ctx.weight, ctx.smoothing = tc, wt, valid, weight, smoothing
             ctx.p = e / s
-            if low is None and not smoothing and x.ndim == 2 and _exact_float32(x) and _PYTORCH_BITS[0]:
+            if low is None and not smoothing and _exact_float32(x) and _PYTORCH_BITS[0]:
                 # the log-probabilities, for PyTorch's gradient bits (from them, not from the softmax)
                 ctx.log_probs = shifted - lse
             ctx.save_for_backward(x_in)
@@ -656,9 +656,14 @@ class CrossEntropy(Primitive):
             if log_probs is not None and g._data.dtype == np.float32:
                 # PyTorch's LogSoftmaxBackward under its NllLossBackward, bit for bit: nll_loss's gradient is
                 # 0 - coef at each target, +0 elsewhere
-                coef = ctx.wt * gs
-                gx = _log_softmax_grad_bits.log_softmax_backward_one_per_row(
-                    log_probs, (xp.arange(p.shape[0]), ctx.t), 0 - coef)
+                picked = 0 - ctx.wt * gs
+                if log_probs.ndim == 2:
+                    gx = _log_softmax_grad_bits.log_softmax_backward_one_per_row(
+                        log_probs, (xp.arange(p.shape[0]), ctx.t), picked)
+                else:
+                    g_logp = np.zeros_like(log_probs)
+                    np.put_along_axis(g_logp, ctx.t[:, None], np.broadcast_to(picked, ctx.t.shape)[:, None], 1)
+                    gx = _log_softmax_grad_bits.log_softmax_backward(g_logp, log_probs, 1)
             elif p.ndim == 2 and not ctx.smoothing:
                 coef = ctx.wt * gs
                 gx = p * coef[:, None]
