@@ -413,7 +413,9 @@ def _class_reduce(xp, loss, wt, reduction, unit=None, valid=None):
     if reduction == 'sum':
         return total, None
     denom = (nll_sum(wt, valid) if exact else wt.sum()) if unit is None else unit
-    # (a 0/0 mean gives NaN quietly: op forwards run with NumPy's warnings off)
+    if not denom:   # (a 0/0 mean gives NaN quietly, as PyTorch's; also where no op's apply silenced NumPy)
+        with np.errstate(invalid='ignore', divide='ignore'):
+            return xp.asarray(total / denom, dtype=loss.dtype), denom
     return xp.asarray(total / denom, dtype=loss.dtype), denom
 
 
@@ -481,13 +483,18 @@ class NllLoss(Primitive):
             # (every weight 1: the scale itself, w * g being g)
             coef = gs if ctx.unit and gs.ndim == 0 and tc.ndim == 1 else ctx.wt * gs
             picked = 0 - coef     # (+0, as PyTorch, where a target is ignored)
+            unscaled = ctx.valid is not None and gs.ndim == 0 and not xp.isfinite(gs)
+            if unscaled:
+                # a mean over targets that are all ignored divides by zero; PyTorch never writes an ignored
+                # target's place, so it stays +0 there (not 0 times the infinite scale)
+                picked = xp.where(ctx.valid, picked, 0)
             if tc.ndim == 1:
                 at = (xp.arange(tc.shape[0]), tc)
                 gx[at] = picked
             else:
                 xp.put_along_axis(gx, tc[:, None], picked[:, None], 1)
             gx = Tensor._make(gx.reshape(ctx.shape), g._device)
-            if ctx.__dict__.get('log_softmax_below') and len(ctx.shape) == 2 and not ctx._hooks:
+            if ctx.__dict__.get('log_softmax_below') and len(ctx.shape) == 2 and not ctx._hooks and not unscaled:
                 # cross_entropy's steps: the log_softmax node below sums this gradient over the classes, the
                 # one value each row holds; it reads the rows' values here instead (while the array is this
                 # one, unchanged: see LogSoftmax.backward)
@@ -514,7 +521,7 @@ def nll_forward(xp, x, target, weight, ignore_index, reduction):
         loss = -(_pick(xp, x, tc) * wt)
         out, denom = _class_reduce(xp, loss, wt, reduction, valid=valid)
     kept = {'reduction': reduction, 'denom': denom, 'shape': shape, 'batch_shape': target.shape,
-            't': tc, 'wt': wt, 'n_classes': C, 'unit': unit}
+            't': tc, 'wt': wt, 'n_classes': C, 'unit': unit, 'valid': valid}
     return (out.reshape(()) if len(shape) == 1 else out), kept
 
 

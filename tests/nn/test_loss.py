@@ -644,3 +644,31 @@ def test_training_a_classifier_with_cross_entropy_loss_decreases_it():
             w -= 1.0 * w.grad
     assert loss.item() < 0.5 * first
 
+
+
+@pytest.mark.parametrize('shape,target,kwargs', [
+    ((3, 4), [-100, -100, -100], {}),
+    ((1, 10), [-100], {}),
+    ((2, 4, 5), [[-100] * 5] * 2, {}),
+    ((4,), -100, {'label_smoothing': 0.1}),
+])
+def test_a_mean_over_only_ignored_targets_is_nan_with_zero_gradients(shape, target, kwargs):
+    # PyTorch: the loss 0/0 is NaN, but no ignored target's place is ever written, so the gradient is +0
+    # (not 0 times the infinite scale), and nothing is warned
+    x = ember.zeros(*shape, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        loss = F.cross_entropy(x, ember.tensor(target), **kwargs)
+        loss.backward()
+    assert np.isnan(loss.item())
+    assert np.array_equal(x.grad.numpy(), np.zeros(shape, np.float32))
+    assert not np.signbit(x.grad.numpy()).any()
+
+
+def test_a_zero_weight_target_beside_ignored_ones_keeps_pytorchs_nan_gradient():
+    # PyTorch writes -weight * (g / total_weight) at each target not ignored: -0 * inf is NaN there, +0 elsewhere
+    x = ember.zeros(3, 4, requires_grad=True)
+    loss = F.cross_entropy(x, ember.tensor([0, 0, -100]), weight=ember.tensor([0., 1., 1., 1.]))
+    loss.backward()
+    g = x.grad.numpy()
+    assert np.isnan(g[:2]).all() and np.array_equal(g[2], np.zeros(4, np.float32))
