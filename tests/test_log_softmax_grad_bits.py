@@ -60,12 +60,16 @@ def test_grad_without_pytorch_bits_stays_close():
 def test_matches_live_pytorch():
     """The same cases against the installed PyTorch (its gradients, not just their digests)."""
     torch = pytest.importorskip('torch')
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    for case, (_, dim, _, _) in enumerate(LSM_CASES):
-        x_np, g_np = lsm_inputs(case)
-        t = torch.from_numpy(x_np).requires_grad_()
-        torch.log_softmax(t, dim).backward(torch.from_numpy(g_np))
-        np.testing.assert_array_equal(_log_softmax_grad(case), t.grad.numpy(), strict=True)
+    try:
+        for case, (_, dim, _, _) in enumerate(LSM_CASES):
+            x_np, g_np = lsm_inputs(case)
+            t = torch.from_numpy(x_np).requires_grad_()
+            torch.log_softmax(t, dim).backward(torch.from_numpy(g_np))
+            np.testing.assert_array_equal(_log_softmax_grad(case), t.grad.numpy(), strict=True)
+    finally:
+        torch.set_num_threads(threads)     # (later tests see PyTorch as they found it)
 
 
 @pytest.mark.parametrize('case', [c for c, (_, options) in enumerate(CE_CASES)
