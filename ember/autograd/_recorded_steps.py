@@ -9,7 +9,6 @@ step's node is the one ``cls.apply(*args)`` would have recorded (edges, saved te
 without running ``cls.forward``, and its output is a tensor carrying that node. Each node's backward is its
 op's own, so the graph behaves exactly as the composed one.
 """
-from weakref import ref as _weakref
 
 from ember._device import CPU
 from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
@@ -17,7 +16,6 @@ from ember._tensor import Tensor, _Version, _new
 from ember._grad_state import state as _grad_state
 from ember.autograd import anomaly_mode as _anomaly
 from ember.autograd import function as _function
-from ember.autograd.function import AccumulateGrad, _NO_EDGE
 
 
 def record_step(cls, args, out=None, /, *, saved=(), **kept):
@@ -37,25 +35,10 @@ def record_step(cls, args, out=None, /, *, saved=(), **kept):
             continue
         tensors.append(a)
         slots.append(k)
-        fn = a._grad_fn
-        if fn is not None:
-            edges.append((fn, a._output_nr))
-        elif a._requires_grad:
-            ref = a._grad_acc
-            acc = ref() if ref is not None else None
-            if acc is None:   # (as apply does at a leaf's first use in a graph)
-                acc = _new(AccumulateGrad)
-                acc.variable = a
-                a._grad_acc = _weakref(acc)
-            edges.append((acc, 0))
-        else:
-            edges.append(_NO_EDGE)
-            meta.append(None)
-            needs.append(False)
-            continue
-        needs.append(True)
-        data = a._data
-        meta.append((data.shape, data.dtype, a._device))
+        edge, m = _function.input_of(a)     # (as apply records a built-in op's input)
+        edges.append(edge)
+        meta.append(m)
+        needs.append(m is not None)
     if cls._scalar_edges and len(tensors) < len(args):
         slots, edges, meta = _function._with_scalar_edges(args, edges, meta, cls._scalar_edges)
     if cls._none_edges:
