@@ -426,6 +426,13 @@ def _grad_scale(g, ctx):
     return g / Tensor._make(ctx.xp.asarray(ctx.denom), g._device) if ctx.reduction == 'mean' else g
 
 
+def _grad_scale_array(g, ctx):
+    """:func:`_grad_scale` on arrays, for a first-order backward: the mean's scale, or a 'none' loss's
+    gradient in the batch's shape."""
+    gs = g._data
+    if ctx.reduction == 'mean':
+        return gs / ctx.denom
+    return gs.reshape(ctx.batch_shape) if ctx.reduction == 'none' else gs
 
 
 def _nll_total_weight(node):
@@ -473,11 +480,7 @@ class NllLoss(Primitive):
         xp = ctx.xp
         if not grad_mode.is_grad_enabled():
             # NOTE: plain backward works on arrays: zeros, and minus the scaled weight at each target
-            gs = g._data
-            if ctx.reduction == 'mean':
-                gs = gs / ctx.denom
-            elif ctx.reduction == 'none':
-                gs = gs.reshape(ctx.batch_shape)
+            gs = _grad_scale_array(g, ctx)
             tc = ctx.t
             gx = xp.zeros((tc.shape[0], ctx.n_classes) + tc.shape[1:], ctx.wt.dtype)
             # (every weight 1: the scale itself, w * g being g)
@@ -654,11 +657,7 @@ class CrossEntropy(Primitive):
         p = ctx.p
         if not grad_mode.is_grad_enabled():
             # NOTE: plain backward works on arrays: softmax * (weight * scale), minus that at the target
-            gs = g._data
-            if ctx.reduction == 'mean':
-                gs = gs / ctx.denom
-            elif ctx.reduction == 'none':
-                gs = gs.reshape(ctx.batch_shape)
+            gs = _grad_scale_array(g, ctx)
             log_probs = ctx.__dict__.get('log_probs')
             if log_probs is not None and g._data.dtype == np.float32:
                 # PyTorch's LogSoftmaxBackward under its NllLossBackward, bit for bit: nll_loss's gradient is
