@@ -1,13 +1,13 @@
 """What the elementwise chain and the MLP step cannot go below on NumPy: each computation the two
 workloads need, at the cheapest NumPy cost known that gives PyTorch's float32 bits (ember's exact
 kernels) and at NumPy's plain cost without them, beside PyTorch's time for the same computation and
-both whole workloads, all in one process, one thread, CPU time, interleaved rounds (minimum of each).
+both whole workloads (ember's with and without its bits), all in one process, one thread, CPU time, interleaved rounds (minimum of each).
 
-    /path/to/python-with-torch benchmarks/bench_floors.py      # needs torch importable here
+    /path/to/python-with-torch benchmarks/bench_floors.py [chain] [mlp]    # needs torch importable here
 
 The rows add up to a floor: the time ember's workload would take if everything but the NumPy passes
 (Python, the autograd engine, allocation) cost nothing. Where the floor is above 0.9 of PyTorch's
-whole workload, issue 13's ``<= 0.9x`` target is out of reach for a core on NumPy. ``BENCH_ROUNDS``
+whole workload, the ``<= 0.9x`` target is out of reach for a core on NumPy. ``BENCH_ROUNDS``
 sets the rounds (default 9: on a loaded machine the minimum of fewer moves by tens of percent).
 """
 import os
@@ -22,11 +22,16 @@ sys.path.insert(0, ROOT)
 import ember  # noqa: E402
 import ember.nn  # noqa: E402,F401
 import ember.optim  # noqa: E402,F401
+import ember.numerics  # noqa: E402,F401
 from ember.ops._cascade_sum import cascade_sum  # noqa: E402
-from ember.ops.activation import _zero_unless  # noqa: E402
+from ember.ops.activation import _relu_array, _zero_unless  # noqa: E402
+from ember.ops.linear import _linear_bias_array  # noqa: E402
+from ember.ops.loss import nll_forward  # noqa: E402
+from ember.ops._log_softmax_grad_bits import log_softmax_backward_one_per_row  # noqa: E402
+from ember.ops._softmax_bits import log_softmax_parts  # noqa: E402
 from ember.ops.unary import _exp_float32  # noqa: E402
-from ember._random.exact import fma32  # noqa: E402
-from ember.optim._functional import _BLOCK, _sgd_block  # noqa: E402
+from ember.optim._blas_axpy import axpy_  # noqa: E402
+from ember.optim._functional import _blocks, _sgd_block  # noqa: E402
 
 import torch  # noqa: E402
 
@@ -114,12 +119,8 @@ def _mlp_rows(batch=64):
     tgrads = [torch.from_numpy(g.copy()) for g in grads]
     F = torch.nn.functional
 
-    def forward(inp, w, b):     # the cheaper of NumPy's two layouts (same bits), the bias added in place
-        y = np.matmul(w, inp.T).T if w.shape[0] >= 4 * inp.shape[0] and w.shape[1] >= 256 else inp @ w.T
-        return np.add(y, b, out=np.empty(y.shape, y.dtype))
-
-    def forwards():
-        return forward(x, w1, b1), forward(h1, w2, b2), forward(h2, w3, b3)
+    def forwards():     # ember's addmm: BLAS's cheaper layout for a wide weight (same bits), the bias in place
+        return _linear_bias_array(x, w1, b1), _linear_bias_array(h1, w2, b2), _linear_bias_array(h2, w3, b3)
 
     def input_grads():
         return g2 @ w2, g3 @ w3
@@ -128,16 +129,26 @@ def _mlp_rows(batch=64):
         return g1.T @ x, g2.T @ h1, g3.T @ h2
 
     def relus():
-        return np.maximum(h1, 0), np.maximum(h2, 0)
+        return _relu_array(h1), _relu_array(h2)
 
     def relu_grads():      # ember's: the mask's words ANDed with g's bits (NumPy's where branches per element)
         return _zero_unless(np, h1 <= 0, g1, keep=False), _zero_unless(np, h2 <= 0, g2, keep=False)
 
-    elog = ember.tensor(logits, requires_grad=True)
-    etarget = ember.tensor(target)
+    rows = np.arange(batch)
 
-    def ce_bits():      # ember's exact kernel, forward and backward, through its op
-        ember.nn.functional.cross_entropy(elog, etarget).backward()
+    def ce_bits():
+        # ember's exact kernels on arrays, no engine: log_softmax's parts (row maxima, SLEEF's exp, the lanes'
+        # sums, SLEEF's log) and its result, nll_loss's forward (the picked values, their sum in PyTorch's
+        # order), the mean's gradient scale and nll_loss's gradient array (zeros, the target column set), and
+        # log_softmax's backward from its result (SLEEF's exp again, the fused multiply-subtract at the targets)
+        shifted, _, _, lse = log_softmax_parts(logits, 1)
+        shifted -= lse
+        loss, kept = nll_forward(np, shifted, target, None, -100, 'mean')
+        coef = np.float32(1) / kept['denom']
+        picked = 0 - coef
+        g = np.zeros(shifted.shape, np.float32)
+        g[rows, target] = picked
+        return loss, log_softmax_backward_one_per_row(shifted, (rows, target), picked)
 
     def ce_plain():
         shifted = logits - logits.max(1, keepdims=True)
@@ -148,10 +159,13 @@ def _mlp_rows(batch=64):
         grad[np.arange(batch), target] -= 1
         return loss, grad / batch
 
-    tlog = t['logits'].clone().requires_grad_()
+    aten = torch.ops.aten
 
-    def ce_torch():
-        F.cross_entropy(tlog, tt).backward()
+    def ce_torch():     # PyTorch's kernels for the same passes, no engine either
+        logp = torch.log_softmax(t['logits'], 1)
+        loss = F.nll_loss(logp, tt)
+        g = aten.nll_loss_backward(torch.ones(()), logp, tt, None, 1, -100, torch.ones(()))
+        return loss, aten._log_softmax_backward_data(g, logp, 1, torch.float32)
 
     def bias_grads_bits():
         return cascade_sum(g1, 0, False), cascade_sum(g2, 0, False), cascade_sum(g3, 0, False)
@@ -159,16 +173,19 @@ def _mlp_rows(batch=64):
     def bias_grads_plain():
         return np.add.reduce(g1, 0), np.add.reduce(g2, 0), np.add.reduce(g3, 0)
 
-    def sgd_fused():     # PyTorch's add_(g, alpha=-lr) rounds once: fma32 a cache-sized block at a time
-        alpha = np.float32(-1e-3)
-        for p, g in zip(params, grads):
-            flat_p, flat_g = p.reshape(-1), g.reshape(-1)
-            for i in range(0, p.size, _BLOCK):
-                flat_p[i:i + _BLOCK] = fma32(flat_g[i:i + _BLOCK], alpha, flat_p[i:i + _BLOCK])
+    lr = 1e-3
 
-    def sgd():          # ember's update: the product rounded, then the difference
+    def sgd_bits():     # ember's SGD: OpenBLAS's saxpy, one rounding as PyTorch's fused update, where the check
+        # at its first use showed it rounds once (else ember's fma32 by blocks); the same test per call as ember's
         for p, g in zip(params, grads):
-            _sgd_block(np, p, g, None, False, 0.0, 0.0, 1e-3, 0.0, False, False)
+            if not axpy_(p, -lr, g, exact=True):
+                for pb, gb, _ in _blocks(p, g, None):
+                    _sgd_block(np, pb, gb, None, False, 0.0, 0.0, lr, 0.0, False, False)
+
+    def sgd_plain():    # without the bits: saxpy whatever its rounding (NumPy's two passes without it)
+        for p, g in zip(params, grads):
+            if not axpy_(p, -lr, g):
+                np.subtract(p, np.multiply(g, lr), out=p)
 
     def sgd_torch():
         torch._foreach_add_(tparams, tgrads, alpha=-1e-3)
@@ -184,11 +201,12 @@ def _mlp_rows(batch=64):
         ('2 ReLU backward', relu_grads, None,
          lambda: (torch.ops.aten.threshold_backward(t['g1'], t['h1'], 0),
                   torch.ops.aten.threshold_backward(t['g2'], t['h2'], 0))),
-        ('cross-entropy forward + backward (bits: ember\'s op, engine included)', ce_bits, ce_plain, ce_torch),
+        ('cross-entropy forward + backward (bits: ember\'s exact log_softmax and its backward, nll_loss\'s '
+         'forward and gradient array, on arrays: no engine, no Tensors)', ce_bits, ce_plain, ce_torch),
         ('3 bias gradients (bits: PyTorch\'s order)', bias_grads_bits, bias_grads_plain,
          lambda: (t['g1'].sum(0), t['g2'].sum(0), t['g3'].sum(0))),
-        ('SGD update of 6 parameters (bits: one rounding, as PyTorch; ember rounds twice, the no-bits cell)',
-         sgd_fused, sgd, sgd_torch),
+        ('SGD update of 6 parameters (bits: OpenBLAS\'s saxpy where it rounds once, as PyTorch\'s fused update)',
+         sgd_bits, sgd_plain, sgd_torch),
     ]
 
 
@@ -196,6 +214,13 @@ def _whole(step_of_lib):
     out = {}
     for name, lib in (('ember', ember), ('torch', torch)):
         out[name] = step_of_lib(lib)
+    with ember.numerics.pytorch_bits(False):
+        plain = step_of_lib(ember)
+
+    def without_bits():
+        with ember.numerics.pytorch_bits(False):
+            plain()
+    out['ember without the bits'] = without_bits
     return out
 
 
@@ -221,24 +246,26 @@ def _table(title, rows, whole, number):
         print(f'| {label} | {b:.3f} ms | {p:.3f} ms | {t:.3f} ms | {b / t:.2f} |')
     print(f"| **sum (the floor)** | **{sums['bits']:.3f} ms** | **{sums['plain']:.3f} ms** | "
           f"{sums['torch']:.3f} ms | |")
-    ours, theirs = cells['ember'], cells['torch']
+    ours, plain, theirs = cells['ember'], cells['ember without the bits'], cells['torch']
     target = 0.9 * theirs
-    print(f"\nwhole workload: ember {ours:.3f} ms, PyTorch {theirs:.3f} ms (ratio {ours / theirs:.2f}); "
-          f"the target 0.9x is {target:.3f} ms.\nfloor / PyTorch's whole workload: with the bits "
+    print(f"\nwhole workload: ember {ours:.3f} ms, PyTorch {theirs:.3f} ms (ratio {ours / theirs:.2f}); ember "
+          f"without the bits {plain:.3f} ms ({plain / theirs:.2f}); the target 0.9x is {target:.3f} ms.\nfloor / PyTorch's whole workload: with the bits "
           f"{sums['bits'] / theirs:.2f}, without {sums['plain'] / theirs:.2f} "
           f"({'out of reach' if sums['bits'] > target else 'not ruled out'} with the bits, "
           f"{'out of reach' if sums['plain'] > target else 'not ruled out'} without).")
 
 
-def main():
+def main(tables):
     ember.set_num_threads(1)
     torch.set_num_threads(1)
     print(f'one thread, CPU time, {ROUNDS} interleaved rounds, minimum of each cell')
-    _table('elementwise chain, 1M float32, forward + backward', _chain_rows(),
-           _whole(chain_1m), 10)
-    _table('MLP 784-512-512-10 train step, batch 64, SGD', _mlp_rows(),
-           _whole(lambda lib: mlp_step(lib, 512, 2, 'sgd', np.random.default_rng(0))), 40)
+    if 'chain' in tables:
+        _table('elementwise chain, 1M float32, forward + backward', _chain_rows(),
+               _whole(chain_1m), 10)
+    if 'mlp' in tables:
+        _table('MLP 784-512-512-10 train step, batch 64, SGD', _mlp_rows(),
+               _whole(lambda lib: mlp_step(lib, 512, 2, 'sgd', np.random.default_rng(0))), 40)
 
 
 if __name__ == '__main__':
-    main()
+    main(sys.argv[1:] or ('chain', 'mlp'))
