@@ -16,13 +16,6 @@ from tests._saved_attrs import flat_tensors, saved_attrs
 from tests.op_db import OPS
 
 RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'saved.json').read_text())
-# "Node": a node type not described yet; "Node row": a row whose node of that type cannot match PyTorch's
-# (after ' # ', the line says why). Both strict: an entry that comes to match must go.
-_GAP_LINES = [line.split(' # ')[0].split() for line in
-              (pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'gaps.txt').read_text().splitlines()
-              if line.split(' # ')[0].strip()]
-GAPS = {w[0] for w in _GAP_LINES if len(w) == 1}
-ROW_GAPS = {(w[0], w[1]) for w in _GAP_LINES if len(w) == 2}
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,20 +53,13 @@ def _node_names():
     return sorted({e['node'] for row in RECORDED.values() for e in row.values()})
 
 
-@pytest.mark.parametrize('node', [pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason='not yet described')]
-                                               if n in GAPS else []) for n in _node_names()])
+@pytest.mark.parametrize('node', _node_names())
 def test_saved_attributes_match_pytorch(node):
     cases = _compared().get(node)
     if not cases:
         pytest.skip('ember names no sample of this row as PyTorch does')
-    wrong = [f'{key} {sample}: {got} (PyTorch: {want})' for key, sample, got, want in cases
-             if got != want and (node, key) not in ROW_GAPS]
+    wrong = [f'{key} {sample}: {got} (PyTorch: {want})' for key, sample, got, want in cases if got != want]
     assert not wrong, '\n'.join(wrong)
-    rows = {key for key, _, _, _ in cases}
-    now_matching = {key for n, key in ROW_GAPS if n == node and key in rows} - {
-        key for key, _, got, want in cases if got != want}
-    assert not now_matching, f'rows that match now: drop them from gaps.txt: {sorted(now_matching)}'
-
 
 
 @pytest.mark.parametrize('which', ['mlp', 'cnn'])

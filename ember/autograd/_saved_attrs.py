@@ -18,6 +18,17 @@ def as_int64(v):
     return v + _U64 if v < 0 else v
 
 
+def show_as_given(result, name, value):
+    """``result`` with the node that made it showing ``value`` as ``_saved_<name>``: for the rare call whose op
+    ran with that argument in another form than the one given (a 0-dim input's softmax without its dim, an
+    empty dim list kept as None for every dim), so the node shows what PyTorch's shows. Only such calls pay
+    for it: one dict on the node."""
+    node = getattr(result, '_grad_fn', None)
+    if node is not None:
+        node.__dict__.setdefault('_shown_as_given', {})[name] = value
+    return result
+
+
 def saved(k):
     """The ``k``-th tensor the forward saved (None where it saved none); ``_raw_saved_<name>`` is it too."""
     def read(node):

@@ -305,6 +305,9 @@ class Node(Context):
             described = self._described_saved()
             if described is not None:
                 if name[7:] in described:   # (the op's own description: ember/autograd/_saved_attrs.py)
+                    shown = self.__dict__.get('_shown_as_given')    # (_saved_attrs.show_as_given)
+                    if shown is not None and name[7:] in shown:
+                        return shown[name[7:]]
                     return described[name[7:]](self)
             else:
                 names = self._names_of_saved()

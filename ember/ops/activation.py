@@ -413,8 +413,8 @@ def _softmax(input, dim, dtype):
         input = input.to(dtype)
     if input.dtype.category < 2:
         raise NotImplementedError(f'"softmax_lastdim_kernel_impl" not implemented for \'{_type_name(input)}\'')
-    if input.ndim == 0:
-        return Softmax.apply(input, None)   # the whole 0-dim tensor is the one slice
+    if input.ndim == 0:     # the whole 0-dim tensor is the one slice; its node shows the dim given
+        return _sa.show_as_given(Softmax.apply(input, None), 'dim', _sa.as_int64(_softmax_dim(input, dim)))
     return Softmax.apply(input, _softmax_dim(input, dim))
 
 
@@ -423,8 +423,8 @@ def _log_softmax(input, dim, dtype):
         input = input.to(dtype)
     if input.dtype.category < 2:
         raise NotImplementedError(f'"log_softmax_lastdim_kernel_impl" not implemented for \'{_type_name(input)}\'')
-    if input.ndim == 0:
-        return LogSoftmax.apply(input, None)   # the whole 0-dim tensor is the one slice
+    if input.ndim == 0:     # the whole 0-dim tensor is the one slice; its node shows the dim given
+        return _sa.show_as_given(LogSoftmax.apply(input, None), 'dim', _sa.as_int64(_softmax_dim(input, dim)))
     return LogSoftmax.apply(input, _softmax_dim(input, dim))
 
 

@@ -1170,14 +1170,21 @@ class IndexSelect(Primitive):
             if int(index.min()) < 0 and dim > 0:      # PyTorch's kernels differ: along dim 0 the check below
                 raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(index.min())} axis_dim={size}")
             raise IndexError("index out of range in self")
-        return ctx.xp.take(x, index, axis=dim)
+        # (the index is saved as given, a 0-dim one too, as PyTorch's node keeps it; it selects as a vector)
+        flat = index.reshape(-1) if index.ndim == 0 else index
+        if x.ndim == 0:     # a 0-d tensor: its one index (0) picks its element, the result 0-d as well
+            return ctx.xp.take(x.reshape(1), flat, axis=0).reshape(())
+        return ctx.xp.take(x, flat, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
         shape, dim = ctx.args
+        if not shape:       # the one element of a 0-d input was picked
+            return g, None, None
         index, = ctx.saved_tensors
         from ember.ops.creation import zeros
-        return index_add(zeros(*shape, dtype=g.dtype, device=g.device), dim, index, g), None, None
+        return index_add(zeros(*shape, dtype=g.dtype, device=g.device), dim, index.reshape(-1) if index.ndim == 0
+                         else index, g), None, None
 
 
 @op('ember', 'Tensor')
@@ -1212,12 +1219,9 @@ def index_select(input, dim, index, *, out=None):
         _refuse_overlap(out, (input, index))
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    if input.ndim == 0:          # a 0-d tensor: one index (0) picks its element, the result 0-d as well
-        if index.numel() != 1:
-            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
-        _result = IndexSelect.apply(input.reshape(1), 0, index.reshape(1)).reshape(())
-    else:
-        _result = IndexSelect.apply(input, dim, index.reshape(-1) if index.ndim == 0 else index)
+    if input.ndim == 0 and index.numel() != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
+    _result = IndexSelect.apply(input, dim, index)
     return _result if out is None else write_out('index_select', _result, out)
 
 

@@ -236,6 +236,15 @@ class Ldexp(Primitive):
         return g * scale, ge
 
 
+class LdexpByInt(Ldexp):
+    """ldexp of a floating-point tensor by an integer tensor: the result takes the input's dtype, and the exponent
+    stays the integer tensor given (the forward scales by it in the input's dtype), which PyTorch's node keeps as
+    ``_saved_other``."""
+    node_name = 'LdexpBackward0'
+    saved_attrs = Ldexp.saved_attrs
+    _promote = False
+
+
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def ldexp(input, other, *, out=None):
     """``input * 2**other``, in floating point.
@@ -246,7 +255,11 @@ def ldexp(input, other, *, out=None):
     if isinstance(input, Tensor) and input.dtype.category < 2 and isinstance(other, Tensor) \
             and other.dtype.category < 2:
         input = input.to(_default_float())
-    _result = Ldexp.apply(input, other)
+    if isinstance(input, Tensor) and input.dtype.is_floating_point and isinstance(other, Tensor) \
+            and other.dtype.category == 1:
+        _result = LdexpByInt.apply(input, other)
+    else:
+        _result = Ldexp.apply(input, other)
     return _result if out is None else write_out('ldexp', _result, out)
 
 

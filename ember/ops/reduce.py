@@ -159,8 +159,17 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dim is None:
         _result = Sum.apply(input, None, keepdim, dt)
         return _result if out is None else write_out('sum', _result, out)
-    _result = SumDim.apply(input, _dims(dim, input.ndim), keepdim, dt)
+    dims = _dims(dim, input.ndim)
+    _result = SumDim.apply(input, dims, keepdim, dt)
+    if dims is None:
+        _show_dims_given(_result, dim)
     return _result if out is None else write_out('sum', _result, out)
+
+
+def _show_dims_given(result, dim):
+    """A reduction over every dim that was asked for by a list (``dim=[]``) or by a 0-dim input's dim runs as
+    ``dim=None``; its node shows the dims given, as PyTorch's does."""
+    _sa.show_as_given(result, 'dim', _sa.int_list(dim))
 
 
 @op('ember', 'Tensor')
@@ -192,7 +201,10 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIV
         if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
             _float8.check('nansum', input._data.dtype)
         dt = to_dtype(dtype).np_dtype if dtype is not None else None
-        _result = Nansum.apply(input, _dims(dim, input.ndim), keepdim, dt)
+        dims = _dims(dim, input.ndim)
+        _result = Nansum.apply(input, dims, keepdim, dt)
+        if dims is None and dim is not None:
+            _show_dims_given(_result, dim)
     elif isinstance(input, Tensor) and input.dtype.category < _FLOAT:    # no NaNs: sum's integer result
         _result = sum(input, dim, keepdim, dtype=dtype)
     else:
@@ -308,7 +320,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIVEN
     if dim is None:
         _result = Mean.apply(input, None, keepdim)
         return _result if out is None else write_out('mean', _result, out)
-    _result = MeanDim.apply(input, _dims(dim, input.ndim), keepdim)
+    dims = _dims(dim, input.ndim)
+    _result = MeanDim.apply(input, dims, keepdim)
+    if dims is None:
+        _show_dims_given(_result, dim)
     return _result if out is None else write_out('mean', _result, out)
 
 

@@ -1388,11 +1388,15 @@ class Split(Primitive):
     """``split``/``chunk``: every piece is an output of this one node, as in PyTorch, so backward
     concatenates the pieces' gradients once (pieces that got none count as zeros)."""
     node_name = 'SplitBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64), 'self_sym_sizes': _sa.input_sizes(),
+                   'split_size': _sa.field('step')}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
-    def forward(ctx, x, dim, sizes):
+    def forward(ctx, x, dim, sizes, step):
+        # (``step``: the one size asked for, which PyTorch's node shows; None where a list of sizes was given)
         ctx.dim = dim
+        ctx.step = step
         idx = [slice(None)] * x.ndim
         out, start = [], 0
         for n in sizes:
@@ -1403,11 +1407,21 @@ class Split(Primitive):
 
     @staticmethod
     def backward(ctx, *grads):
-        return cat(list(grads), ctx.dim) if len(grads) > 1 else grads[0], None, None
+        return cat(list(grads), ctx.dim) if len(grads) > 1 else grads[0], None, None, None
+
+
+_SPLIT_SIZES = {'dim': _sa.field('dim', _sa.as_int64), 'self_sym_sizes': _sa.input_sizes(),
+                'split_sizes': _sa.field('sizes', _sa.int_list)}  # grad_fn._saved_*, read lazily
 
 
 class SplitWithSizes(Split):
     node_name = 'SplitWithSizesBackward0'
+    saved_attrs = _SPLIT_SIZES
+
+    @staticmethod
+    def forward(ctx, x, dim, sizes, step):
+        ctx.sizes = sizes
+        return Split.forward(ctx, x, dim, sizes, step)
 
 
 class UnsafeSplit(Split):
@@ -1415,11 +1429,14 @@ class UnsafeSplit(Split):
     (PyTorch's ``unsafe_`` ops: an in-place write into a piece is neither checked against nor seen by ``input``'s
     other uses)."""
     node_name = 'UnsafeSplitBackward0'
+    saved_attrs = Split.saved_attrs
     _view = False
 
 
 class UnsafeSplitWithSizes(UnsafeSplit):
     node_name = 'UnsafeSplitWithSizesBackward0'
+    saved_attrs = _SPLIT_SIZES
+    forward = staticmethod(SplitWithSizes.forward)
 
 
 def _pad_dim(g, shape, dim, start):
@@ -1525,8 +1542,9 @@ def split_into(tensor, split_size_or_sections, dim, nodes):
             _refuse_split_sizes(tensor, split_size_or_sections, dim)
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                f"size at dimension {dim}), but got split_sizes={_fmt(sizes)}")
-    pieces = nodes[0] if isinstance(split_size_or_sections, int) else nodes[1]
-    return tuple(pieces.apply(tensor, dim, tuple(sizes)))
+    if isinstance(split_size_or_sections, int):
+        return tuple(nodes[0].apply(tensor, dim, tuple(sizes), split_size_or_sections))
+    return tuple(nodes[1].apply(tensor, dim, tuple(sizes), None))
 
 
 @op('Tensor', name='split')
@@ -1677,6 +1695,7 @@ class Unbind(Primitive):
     """``unbind``: every slice is an output of this one node, as in PyTorch; backward stacks the
     slices' gradients (slices that got none count as zeros)."""
     node_name = 'UnbindBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64)}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod

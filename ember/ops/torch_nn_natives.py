@@ -225,9 +225,14 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
     F = _F()
     if transposed:
         fn = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[dims - 1]
-        return fn(input, weight, bias, stride, padding, output_padding, groups, dilation)
-    fn = (F.conv1d, F.conv2d, F.conv3d)[dims - 1]
-    return fn(input, weight, bias, stride, padding, dilation, groups)
+        result = fn(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    else:
+        fn = (F.conv1d, F.conv2d, F.conv3d)[dims - 1]
+        result = fn(input, weight, bias, stride, padding, dilation, groups)
+    if bias is None and result.grad_fn is not None and result.grad_fn.name() == 'ConvolutionBackward0':
+        # PyTorch's node shows the bias=None given here as no bias sizes (F.conv*d's own calls show (0,))
+        _sa.show_as_given(result, 'bias_sym_sizes_opt', None)
+    return result
 
 
 @op('ember', 'F')

@@ -19,7 +19,14 @@ def _ndim(k):
 
 @converts('IndexSelect')
 def _index_select(b, c):
-    b.op('Gather', [c.x(0), c.x(2)], [c.out], axis=int(c.args[1]))
+    x, index = c.x(0), c.x(2)
+    if not c.rank(2):   # a 0-d index selects as a one-element vector (Gather would drop the dim)
+        index = b.op('Reshape', [index, b.ints([1])])
+    if not c.rank():    # a 0-d input: its one element, the result 0-d
+        one = b.op('Gather', [b.op('Reshape', [x, b.ints([1])]), index], axis=0)
+        b.op('Reshape', [one, b.ints([])], [c.out])
+        return
+    b.op('Gather', [x, index], [c.out], axis=int(c.args[1]))
 
 
 @converts('BasicIndex', 'SelectIndex', 'UnsqueezeIndex', 'AliasIndex')
