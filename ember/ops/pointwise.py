@@ -241,6 +241,7 @@ class LdexpByInt(Ldexp):
     stays the integer tensor given (the forward scales by it in the input's dtype), which PyTorch's node keeps as
     ``_saved_other``."""
     node_name = 'LdexpBackward0'
+    _profile_name = 'aten::ldexp'
     saved_attrs = Ldexp.saved_attrs
     _promote = False
 
