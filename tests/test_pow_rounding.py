@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import ember
-from tests.fixtures.pow_scalar.record import EXPONENTS, SIZES, inputs
+from tests.fixtures.pow_scalar.record import EXPONENTS, SIZES, SPECIAL_EXPONENTS, inputs, special_inputs
 
 RESULTS = os.path.join(os.path.dirname(__file__), 'fixtures', 'pow_scalar', 'results.npz')
 
@@ -41,6 +41,15 @@ def test_an_adaptive_solvers_step_size_power_is_pytorchs():
     got = ember.tensor(1.4960462672164207e-06, dtype=ember.float64) ** (1. / 5)
     with np.load(RESULTS) as f:
         assert got.item() == float(f['step']) == 0.0683894332920891
+
+
+@pytest.mark.parametrize('dtype, size', [(d, s) for d, sizes in SIZES.items() for s in sizes])
+@pytest.mark.parametrize('exponent', SPECIAL_EXPONENTS)
+def test_cubes_inverse_squares_reciprocals_and_roots_round_as_pytorchs(recorded, dtype, size, exponent):
+    # PyTorch computes these without pow: x * x * x (rounded twice), 1 / (x * x), 1 / x, sqrt(x), 1 / sqrt(x);
+    # NumPy's pow rounds x ** 3 once, a unit in the last place away on a third of float32 inputs
+    got = (ember.from_numpy(special_inputs(dtype, size, exponent)) ** exponent).numpy()
+    np.testing.assert_array_equal(got, recorded[f'special_{dtype}_{size}_{exponent}'])
 
 
 def test_special_values_and_gradients_keep_their_rules():

@@ -257,8 +257,10 @@ _F32, _F64 = _np.dtype(_np.float32), _np.dtype(_np.float64)
 # element through the C library's pow, with the exponent as a double; longer ones through its vector pow,
 # with the exponent in the tensor's dtype
 _SCALAR_POW_SIZE = {_F64: 16, _F32: 32}
-# exponents PyTorch's kernel treats by other means (roots, reciprocals, products): left to NumPy's power
-_SPECIAL_EXPONENTS = (0.5, -0.5, -1, 3, -2)
+# exponents PyTorch's kernel treats by other means than pow, each rounded as its kernel rounds: a root, one
+# over a root, a reciprocal, a product of three, one over a square (x ** 2, x * x, is taken before)
+_SPECIAL_EXPONENTS = {0.5: _np.sqrt, -0.5: lambda a: 1 / _np.sqrt(a), -1: lambda a: 1 / a,
+                      3: lambda a: a * a * a, -2: lambda a: 1 / (a * a)}
 
 
 def _real_power_scalar(a, e):
@@ -266,8 +268,10 @@ def _real_power_scalar(a, e):
     in the last place away from the C library's on about 5 % of float64 inputs (20 % of float32 ones), so
     float32 powers go through float64 and are rounded once, and short float64 arrays go through the C
     library's pow (NumPy's scalar power) as PyTorch's do."""
-    if e in _SPECIAL_EXPONENTS:
-        return _np.power(a, e)
+    special = _SPECIAL_EXPONENTS.get(e)
+    if special is not None:
+        with _np.errstate(divide='ignore', invalid='ignore', over='ignore'):
+            return special(a)
     small = a.size < _SCALAR_POW_SIZE[a.dtype]
     if a.dtype is _F32:
         return _np.power(a.astype(_F64), float(e) if small else float(_np.float32(e))).astype(_F32)
