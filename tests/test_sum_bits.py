@@ -187,3 +187,33 @@ def test_running_sums_over_outer_axes_take_the_same_additions_in_one_call(dtype)
                     strided = np.swapaxes(a, -1, -2) if len(shape) > axis + 2 else a[..., ::-1]
                     want = _rows_one_by_one(strided, axis, start_at_zero=shape[axis] <= 48)
                     assert cascade._running(strided, axis).tobytes() == want.tobytes(), (shape, axis, kind)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('threads', [1, 2])
+def test_column_sums_fast_path_adds_as_the_general_path(dtype, threads, monkeypatch):
+    """A 2-D array's column sums (a Linear layer's bias gradient) skip cascade_sum's layout checks
+    (``_column_sums``): the same additions, signed zeros included, as the general path it replaces, at
+    every row count around the runs' and the quads' boundaries and column counts of one to four vectors
+    and whole groups of four vectors."""
+    monkeypatch.setattr(cascade, 'intra_op_threads', lambda: threads)
+    rng = np.random.default_rng(13)
+    lanes = 32 // np.dtype(dtype).itemsize
+    columns = [lanes, lanes + 2, 10, 3 * lanes + 1, 4 * lanes - 1, 4 * lanes, 8 * lanes, 16 * lanes]
+    rows = list(range(2, 70)) + [128, 255, 256, 257, 300, 1100]
+    for n in rows:
+        for c in columns:
+            x = (rng.standard_normal((n, c)) * 10.0 ** rng.uniform(-4, 4, (n, c))).astype(dtype)
+            x[rng.random((n, c)) < 0.05] = -0.0
+            x[:, 0] = -0.0      # (a column of -0 sums to +0)
+            fast = cascade._column_sums(x)
+            with monkeypatch.context() as m:
+                m.setattr(cascade, '_column_sums', lambda a: None)
+                want = cascade.cascade_sum(x, (0,), False)
+            got = cascade.cascade_sum(x, (0,), False)
+            assert got.tobytes() == want.tobytes() and got.shape == want.shape, (n, c)
+            assert fast is None or fast.tobytes() == want.tobytes(), (n, c)
+            assert cascade.cascade_sum(x, (-2,), True).tobytes() == want.tobytes()
+            assert cascade.cascade_sum(x, (-2,), True).shape == (1, c)
+    assert cascade._column_sums(np.ones((64, 10), dtype)) is not None      # (the fast path is taken)
+    assert cascade._column_sums(np.ones((64, 512), dtype)) is not None
