@@ -3,14 +3,15 @@
 PyTorch's LogSoftmaxBackward kernel computes ``grad - exp(output) * sum(grad)`` from the saved output
 (the log-probabilities), not from a softmax kept by the forward: the exp is SLEEF's vectorised ``expf``
 of the output, the multiply and subtract are one fused multiply-add (rounded once), and the sum over the
-softmax dim is added in the forward kernel's order (``_softmax_bits``: the 16-lane vector reduction along
+softmax dim is added in the forward kernel's order (``_softmax_bits``: the vector reduction along
 a contiguous last dim; one value after another from zero along another dim, where the last
-``inner % 16`` positions of each run are scalar code and take the C library's ``expf``).
+``inner % LANES`` positions of each run are scalar code and take the C library's ``expf``).
 """
 import numpy as np
 
 from ember._random.exact import fma32
-from ember.ops._softmax_bits import LANES, _as_3d, _exp_by_vectors, _lane_sum, _sum_from_zero, sleef_expf
+from ember.ops import _softmax_bits
+from ember.ops._softmax_bits import _as_3d, _exp_by_vectors, _lane_sum, _sum_from_zero, sleef_expf
 
 
 def log_softmax_backward(grad, output, dim):
@@ -25,7 +26,7 @@ def log_softmax_backward(grad, output, dim):
     g = _as_3d(grad, dim)
     inner = g.shape[2]
     total = _sum_from_zero(g)
-    e = _exp_by_vectors(_as_3d(output, dim), np.arange(inner) < inner - inner % LANES)
+    e = _exp_by_vectors(_as_3d(output, dim), np.arange(inner) < inner - inner % _softmax_bits.LANES)
     return _minus_product(e, total, g).reshape(output.shape)
 
 

@@ -1,6 +1,8 @@
 """float32 softmax and log_softmax with PyTorch's CPU bits: its kernels' order of operations.
 
-PyTorch's softmax kernels (AVX-512 build: vectors of 16 floats) work as follows.
+PyTorch's softmax kernels run the build for the widest vectors the CPU has: ``LANES`` floats, 16 on
+AVX-512 CPUs, 8 on AVX2 ones (the steps below are the same on both but for that width; the AVX-512 one
+is described). They work as follows.
 
 * Along a contiguous last dim, a row's maximum and its sum of exponentials are "vector reductions":
   lane ``k`` of a 16-float accumulator takes the values ``k, k + 16, ...`` one after another (the
@@ -23,9 +25,18 @@ import ctypes
 import numpy as np
 
 from ember._random.exact import fma32
+from ember._cpu_capability import get_cpu_capability
 from ember.ops._cascade_sum import _running
 
-LANES = 16              # floats in one AVX-512 vector: PyTorch's softmax kernels use that build
+
+def lanes_for(capability):
+    """Floats in one vector of the build PyTorch runs its softmax kernels in on a CPU of ``capability``
+    (``torch.backends.cpu.get_cpu_capability()``'s words)."""
+    return 16 if capability == 'AVX512' else 8
+
+
+# this CPU's (read where used, as ``_softmax_bits.LANES``: tests set it to the recording machine's)
+LANES = lanes_for(get_cpu_capability())
 _GRAIN = 32768          # PyTorch's internal::GRAIN_SIZE
 
 _R_LN2 = np.float32(1.442695040888963407359924681001892137426645954152985934135449406931)
@@ -320,20 +331,46 @@ def _lane_sum(v):
         # into columns adds whole columns in order (a Python loop over a batch's 10 classes cost 5x)
         columns = v.transpose((v.ndim - 1,) + tuple(range(v.ndim - 1)))   # (moveaxis's checks cost more)
         return np.add.reduce(np.ascontiguousarray(columns), axis=0, initial=0.0)
-    whole = n // LANES
-    blocks = v[..., :whole * LANES].reshape(v.shape[:-1] + (whole, LANES))
-    acc = _running(blocks, axis=-2)
-    rest = n - whole * LANES
+    acc = _lane_accumulators(v)
+    rest = n % LANES
     if rest:
-        acc[..., :rest] += v[..., whole * LANES:]
-    # the lanes' tree with the lanes leading: each step adds contiguous halves (with the lanes last,
-    # the short rows of the later steps cost NumPy an inner loop per row)
-    acc = np.ascontiguousarray(np.moveaxis(acc, -1, 0))
-    width = LANES
+        acc[..., :rest] += v[..., n - rest:]
+    return _add_lanes(acc)
+
+
+def _lane_accumulators(v):
+    """The vector accumulator of each row of ``v`` (at least ``LANES`` values) after its whole vectors:
+    lane ``k`` holds the values ``k, k + LANES, ...`` added one after another (lanes last; may be a view)."""
+    n = v.shape[-1]
+    whole = n // LANES
+    if 2 <= whole < 8 and v.flags.c_contiguous:
+        # a few vectors a row: whole-array shifts by one vector, each adding the next vector into every
+        # position (the first LANES of each row are the lanes; the rest is thrown away). Per-row
+        # slices of LANES values cost NumPy a call per row and step: at 4096 rows of 64, 4x the time
+        flat = v.reshape(-1)
+        m = flat.size
+        buf = np.empty(m, v.dtype)
+        np.add(flat[:m - LANES], flat[LANES:], out=buf[:m - LANES])
+        for b in range(2, whole):
+            buf[:m - b * LANES] += flat[b * LANES:]
+        return buf.reshape(v.shape)[..., :LANES]
+    blocks = v[..., :whole * LANES].reshape(v.shape[:-1] + (whole, LANES))
+    return _running(blocks, axis=-2)
+
+
+def _add_lanes(acc):
+    """The vector reduction's tree over the lanes (the last axis) of the accumulators ``acc``: lane ``i``
+    with ``i + LANES / 2``, and so on by halves."""
+    lanes = acc.shape[-1]
+    # on the rows laid end to end, each step adds the values half its width further on: a row's first
+    # ``width`` values are its lanes after the step (the others mix rows and are not read). Whole-array
+    # steps: halves of each row as slices cost NumPy a call per row, a transposed copy as much again
+    flat = np.ascontiguousarray(acc).reshape(-1)
+    width = lanes
     while width > 1:
         width //= 2
-        acc = acc[:width] + acc[width:]
-    return acc[0]
+        flat = flat[:-width] + flat[width:]
+    return flat[::lanes].reshape(acc.shape[:-1])
 
 
 def softmax(x, dim, threads):

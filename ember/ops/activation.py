@@ -17,7 +17,7 @@ from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor, scalar_number
 from ember.ops import _argparse, _float8, _gelu, _gelu_f32, _gelu_fast32, _rows, _softmax_bits
-from ember.ops import _log_softmax_grad_bits
+from ember.ops import _log_softmax_grad_bits, _softmax_grad_bits
 from ember._threads import get_num_threads, intra_op_threads
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
@@ -277,6 +277,10 @@ class Softmax(Primitive):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if not grad_mode._state.enabled and type(y._data) is np.ndarray and y._data.dtype == np.float32 \
+                and type(g._data) is np.ndarray and g._data.dtype == np.float32 and y._data.size and _PYTORCH_BITS[0]:
+            # PyTorch's kernel's order and roundings, bit for bit (also under a forward that was not)
+            return Tensor._make(_softmax_grad_bits.softmax_backward(g._data, y._data, ctx.dim), g._device), None
         if not grad_mode._state.enabled and type(y._data) is np.ndarray and y._data.dtype.kind == 'f' \
                 and g._data.dtype == y._data.dtype and y._data.ndim:
             # first order: the same steps on the arrays, in place, without an op dispatch per step
