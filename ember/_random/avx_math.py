@@ -39,9 +39,7 @@ _COS_P = [float(_f(v)) for v in (2.443315711809948E-005, -1.388731625493765E-003
 # it again is exact.  (The log's steps straddle two binades each: they keep the conversions.)
 _COS_MAGIC = 1.5 * 2.0 ** (52 - 10 - 23)
 _SIN_MAGIC = 1.5 * 2.0 ** (52 - 7 - 23)
-_FOPI = _f(1.27323954473516)
 _TWO_PI_24 = _f(2.0 * np.pi) * _f(2.0 ** -24)   # exact: a power-of-two scaling
-_M24 = np.uint32((1 << 24) - 1)
 _TOP8 = np.int32(-(1 << 24))                      # 0xff000000
 _MANTISSA = np.int32((1 << 23) - 1)
 _SQRTHF_BITS = np.int32(0x3f3504f3)               # float32 sqrt(1/2)
@@ -61,10 +59,8 @@ def _c32(v):
 
 _LOG_P64 = [_c64(p) for p in _LOG_P]
 _LOG_Q1_32, _LOG_Q2_32 = _c32(_LOG_Q1), _c32(_LOG_Q2)
-_DP64 = _c64(_DP)
 _SIN_P64 = [_c64(_SIN_P[0]), _c64(_SIN_P[1] + _SIN_MAGIC), _c64(_SIN_MAGIC), _c64(_SIN_P[2])]
 _COS_P64 = [_c64(_COS_P[0]), _c64(_COS_P[1] + _COS_MAGIC), _c64(_COS_MAGIC), _c64(_COS_P[2])]
-_FOPI32 = _c32(_FOPI)
 _TWO_PI_24_32 = _c32(_TWO_PI_24)
 _ONE32, _HALF32, _MINUS_TWO32 = _c32(1), _c32(0.5), _c32(-2)
 # The cosine's last fused step, fma(c·z, z, -z/2), is computed as (c·z - 1/2)·z in double: one pass
@@ -73,12 +69,16 @@ _ONE32, _HALF32, _MINUS_TWO32 = _c32(1), _c32(0.5), _c32(-2)
 # float32 result is the fused one (``scripts/check_avx_math.py`` compares the sines and cosines
 # themselves).
 _HALF64 = _c64(0.5)
-_M24_0D = np.array(_M24, np.uint32)
 _TOP8_0D, _MANTISSA_0D = np.array(_TOP8, np.int32), np.array(_MANTISSA, np.int32)
 _SQRTHF_0D, _LOG_OFFSET_0D = np.array(_SQRTHF_BITS, np.int32), np.array(_LOG_OFFSET, np.int32)
-_ONE_I, _NOT_ONE = np.array(1, np.int32), np.array(~1, np.int32)
-_TWO_I = np.array(2, np.int32)
+_ONE_I = np.array(1, np.int32)
 _SIGN_BIT = np.array(-(1 << 31), np.int32)
+_M24_I = np.array((1 << 24) - 1, np.int32)
+_EIGHTH_TURN = np.array(1 << 21, np.int32)
+# shift counts as 0-d arrays of the operand's type: NumPy takes them faster than Python numbers
+_22, _23, _30, _31 = (np.array(n, np.int32) for n in (22, 23, 30, 31))
+# j·DP for the even octant j = 2q, as q·2·DP (exact: a power-of-two scaling)
+_DP2_64 = _c64(2 * _DP)
 
 
 class NormalKernel32:
@@ -116,20 +116,20 @@ class NormalKernel32:
         radius = bufs[0][5]
         self._radius(wa, radius, bufs)
         self._sincos(wb, second, first, bufs)
-        np.multiply(first, radius, out=first)
-        np.multiply(second, radius, out=second)
+        np.multiply(first, radius, first)
+        np.multiply(second, radius, second)
         return not radius.min()
 
     @staticmethod
     def _horner(x64, coeffs, y, t64, y64):
         """``y = fma(y, x, p)`` for each coefficient after the first, starting from the first."""
-        np.multiply(x64, coeffs[0], out=t64)
+        np.multiply(x64, coeffs[0], t64)
         for p in coeffs[1:-1]:
-            np.add(t64, p, out=t64)
+            np.add(t64, p, t64)
             y[...] = t64
             y64[...] = y
-            np.multiply(y64, x64, out=t64)
-        np.add(t64, coeffs[-1], out=t64)
+            np.multiply(y64, x64, t64)
+        np.add(t64, coeffs[-1], t64)
         y[...] = t64
 
     @staticmethod
@@ -137,11 +137,11 @@ class NormalKernel32:
         """``y = fma(fma(c0, x, c1), x, c2)`` where the inner result stays in the binade whose
         float32 grid a magic constant rounds to (see ``_COS_MAGIC``); ``coeffs`` is c0, c1 plus
         the magic constant, the magic constant, c2."""
-        np.multiply(x64, coeffs[0], out=t64)
-        np.add(t64, coeffs[1], out=t64)               # exact: both on the grid
-        np.subtract(t64, coeffs[2], out=t64)
-        np.multiply(t64, x64, out=t64)
-        np.add(t64, coeffs[3], out=t64)
+        np.multiply(x64, coeffs[0], t64)
+        np.add(t64, coeffs[1], t64)               # exact: both on the grid
+        np.subtract(t64, coeffs[2], t64)
+        np.multiply(t64, x64, t64)
+        np.add(t64, coeffs[3], t64)
         y[...] = t64
 
     def _radius(self, w, radius, bufs):
@@ -152,84 +152,85 @@ class NormalKernel32:
         e, f, y, z = f32[:4]
         f64_, t64, z64, y64 = f64
         bits = w.view(np.int32)
-        np.bitwise_or(bits, _TOP8_0D, out=bits)       # -N for N = 2**24 - (w & (2**24 - 1)): x = N·2**-24
+        np.bitwise_or(bits, _TOP8_0D, bits)       # -N for N = 2**24 - (w & (2**24 - 1)): x = N·2**-24
         y[...] = bits                                 # exact: |N| <= 2**24
-        np.add(i32_of[2], _LOG_OFFSET_0D, out=bits)
-        np.right_shift(bits, 23, out=i32[0])
+        np.add(i32_of[2], _LOG_OFFSET_0D, bits)
+        np.right_shift(bits, _23, i32[0])
         e[...] = i32[0]
-        np.bitwise_and(bits, _MANTISSA_0D, out=bits)
-        np.add(bits, _SQRTHF_0D, out=bits)            # 1 + f (a carry reaches the exponent above 1)
-        np.subtract(bits.view(np.float32), _ONE32, out=f)     # exact
-        np.multiply(f, f, out=z)
+        np.bitwise_and(bits, _MANTISSA_0D, bits)
+        np.add(bits, _SQRTHF_0D, bits)            # 1 + f (a carry reaches the exponent above 1)
+        np.subtract(bits.view(np.float32), _ONE32, f)     # exact
+        np.multiply(f, f, z)
         f64_[...] = f
         self._horner(f64_, _LOG_P64, y, t64, y64)
-        np.multiply(y, f, out=y)
+        np.multiply(y, f, y)
         # y = fma(y, z, e·q1)
         y64[...] = y
         z64[...] = z
-        np.multiply(y64, z64, out=t64)
-        np.multiply(e, _LOG_Q1_32, out=radius)
+        np.multiply(y64, z64, t64)
+        np.multiply(e, _LOG_Q1_32, radius)
         y64[...] = radius
-        np.add(t64, y64, out=t64)
+        np.add(t64, y64, t64)
         y[...] = t64
-        np.multiply(z, _HALF32, out=z)                # exact: fused or not, y - z/2 rounds once
-        np.subtract(y, z, out=y)
-        np.add(y, f, out=y)
-        np.multiply(e, _LOG_Q2_32, out=e)             # exact, so fma(e, q2, f + y) rounds once
-        np.add(e, y, out=radius)
-        np.multiply(radius, _MINUS_TWO32, out=radius)
-        np.sqrt(radius, out=radius)
+        np.multiply(z, _HALF32, z)                # exact: fused or not, y - z/2 rounds once
+        np.subtract(y, z, y)
+        np.add(y, f, y)
+        np.multiply(e, _LOG_Q2_32, e)             # exact, so fma(e, q2, f + y) rounds once
+        np.add(e, y, radius)
+        np.multiply(radius, _MINUS_TWO32, radius)
+        np.sqrt(radius, radius)
 
     def _sincos(self, w, sin, cos, bufs):
         """(sin, cos) of ``θ = 2π·(w & (2**24 - 1))·2**-24`` (float32)."""
         f32, f64, i32, i32_of = bufs
         theta, x, z, s, c = f32[:5]
         x64, t64, z64, y64 = f64
-        j, swap, sign = i32
-        np.bitwise_and(w, _M24_0D, out=w)
-        theta[...] = w.view(np.int32)
-        np.multiply(theta, _TWO_PI_24_32, out=theta)
-        np.multiply(theta, _FOPI32, out=x)
-        j[...] = x                                    # truncation, as the kernel's conversion
-        np.add(j, _ONE_I, out=j)
-        np.bitwise_and(j, _NOT_ONE, out=j)            # the even octant: 0, 2, ..., 8
-        t64[...] = j
-        np.multiply(t64, _DP64, out=t64)
+        q, swap, sign = i32
+        turn = w.view(np.int32)
+        np.bitwise_and(turn, _M24_I, turn)           # the uniform's 24 bits W
+        theta[...] = turn
+        np.multiply(theta, _TWO_PI_24_32, theta)
+        # the kernel's even octant j = (trunc(θ·4/π) + 1) & ~1 is 2q for the quarter turn
+        # q = (W + 2**21) >> 22, 0..4 (checked on every W: the float32 products round no angle
+        # across an octant boundary)
+        np.add(turn, _EIGHTH_TURN, q)
+        np.right_shift(q, _22, q)
+        t64[...] = q
+        np.multiply(t64, _DP2_64, t64)                # j·(DP1 + DP2 + DP3)
         x64[...] = theta
-        np.add(t64, x64, out=t64)
+        np.add(t64, x64, t64)
         x[...] = t64                                  # the reduced angle, rounded once
         x64[...] = x
-        np.multiply(x, x, out=z)
+        np.multiply(x, x, z)
         z64[...] = z
         # cos polynomial: fma(fma(c0, z, c1), z, c2), then fma(c·z, z, -z/2) + 1
         self._horner3_one_binade(z64, _COS_P64, c, t64)
-        np.multiply(c, z, out=c)
+        np.multiply(c, z, c)
         y64[...] = c
-        np.subtract(y64, _HALF64, out=y64)            # (c·z - 1/2)·z: see the note at _HALF64
-        np.multiply(y64, z64, out=t64)
+        np.subtract(y64, _HALF64, y64)                # (c·z - 1/2)·z: see the note at _HALF64
+        np.multiply(y64, z64, t64)
         c[...] = t64
-        np.add(c, _ONE32, out=c)
+        np.add(c, _ONE32, c)
         # sin polynomial: fma(fma(s0, z, s1), z, s2), then fma(s·z, x, x)
         self._horner3_one_binade(z64, _SIN_P64, s, t64)
-        np.multiply(s, z, out=s)
+        np.multiply(s, z, s)
         y64[...] = s
-        np.multiply(y64, x64, out=t64)
-        np.add(t64, x64, out=t64)
+        np.multiply(y64, x64, t64)
+        np.add(t64, x64, t64)
         s[...] = t64
-        # octants 2 and 6 swap the polynomials; sin is negated in octants 4 and 6, cos in 2 and 4.
-        # Done on the bit patterns: selecting with masks is many times faster than NumPy's where=.
+        # odd quarter turns swap the polynomials; the sine is negated in quarter turns 2 and 3,
+        # the cosine in 1 and 2: the sine's sign flip, then the cosine's flip the sine's and the
+        # swap's.  Done on the bit patterns: selecting with masks is many times faster than
+        # NumPy's where=.
+        np.left_shift(q, _30, q)                      # bit 31: bit 1 of q, bit 30: bit 0 of q
+        np.left_shift(q, _ONE_I, swap)                # bit 31: bit 0 of q (the swap), no other bit
+        np.bitwise_and(q, _SIGN_BIT, sign)            # the sine's sign flip
+        np.right_shift(swap, _31, q)                  # all ones where swapped
         sb, cb = i32_of[3], i32_of[4]
-        np.left_shift(j, 30, out=swap)
-        np.right_shift(swap, 31, out=swap)            # all ones where swapped (bit 1 of j)
-        np.left_shift(j, 29, out=sign)                # bit 2 of j: the sign bit where sin is negated
-        np.add(j, _TWO_I, out=j)
-        np.left_shift(j, 29, out=j)                   # bit 2 of j + 2: where cos is negated
-        d = np.bitwise_xor(sb, cb, out=i32_of[1])
-        np.bitwise_and(d, swap, out=d)
+        d = np.bitwise_xor(sb, cb, i32_of[1])
+        np.bitwise_and(d, q, d)
+        np.bitwise_xor(d, sign, d)                    # the swap's change and the sine's flip
         cos_bits, sin_bits = cos.view(np.int32), sin.view(np.int32)
-        np.bitwise_xor(cb, d, out=cos_bits)
-        np.bitwise_and(j, _SIGN_BIT, out=j)
-        np.bitwise_xor(cos_bits, j, out=cos_bits)
-        np.bitwise_xor(sb, d, out=sin_bits)
-        np.bitwise_and(sign, _SIGN_BIT, out=sign)
-        np.bitwise_xor(sin_bits, sign, out=sin_bits)
+        np.bitwise_xor(sb, d, sin_bits)
+        np.bitwise_xor(cb, d, cos_bits)
+        np.bitwise_xor(cos_bits, swap, cos_bits)
