@@ -9,7 +9,7 @@ a contiguous last dim; one value after another from zero along another dim, wher
 """
 import numpy as np
 
-from ember._random.exact import fma32
+from ember._random.exact import fma32, fma32_few
 from ember.ops import _softmax_bits
 from ember.ops._softmax_bits import _as_3d, _exp_by_vectors, _lane_sum, _sum_from_zero, sleef_expf
 
@@ -40,7 +40,7 @@ def log_softmax_backward_one_per_row(output, at, picked):
     q = np.multiply(e, column)
     np.negative(q, out=q)
     q += np.float32(0)       # (-0 to +0: the fused multiply-add adds the gradient's +0)
-    q[at] = fma32(-e[at], picked, picked)
+    q[at] = fma32_few(-e[at], picked, picked)
     return q
 
 

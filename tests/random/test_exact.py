@@ -71,6 +71,51 @@ def test_fma32_into_scalars_rounds_once_on_the_callers_buffers():
         assert got.tobytes() == exact.fma32(a, b, c).tobytes()     # signs of zeros included
 
 
+def test_fma32_few_rounds_once_as_fma32():
+    """fma32_few (a batch's values at its targets) against exact arithmetic and fma32's bits: midpoints of
+    exact sums (a power-of-two scale) and of inexact ones, subnormal results, zeros, NaN, per-row operands."""
+    rng = np.random.default_rng(17)
+    n = 64
+    cases = []
+    e = rng.random(n).astype(np.float32)
+    e[:8] = (rng.integers(1, 64, 8) * 2.0 ** -rng.integers(7, 30, 8)).astype(np.float32)   # exact midpoints
+    for scale in (-2.0 ** -6, -1 / 60, 2.0 ** 10, -2.0 ** -120):
+        s = np.float32(scale)
+        cases.append((-e, s, s))
+    a = rng.standard_normal(n).astype(np.float32)
+    a[:2] = np.float32(1 + 2 ** -13)         # (1 + 2**-13)(1 - 2**-12) + tiny: the double sum loses the tie
+    b = rng.standard_normal(n).astype(np.float32)
+    b[:2] = np.float32(1 - 2 ** -12)
+    c = rng.standard_normal(n).astype(np.float32)
+    c[0], c[1] = np.float32(2.0 ** -80), np.float32(-2.0 ** -80)
+    cases += [(a, b, c), (a, b[0], c), (a, b, np.float32(0.25))]
+    z = a.copy()
+    z[5] = -c[5] / b[5]                      # a cancellation to zero
+    cases.append((z, b, c))
+    nan = a.copy()
+    nan[3] = np.nan
+    cases.append((nan, b, c))
+    m = 4000    # few-bit operands over wide ranges: subnormal results, ties, zeros
+    cases.append(((rng.integers(-8, 8, m) * 2.0 ** rng.integers(-80, 4, m)).astype(np.float32),
+                  (rng.integers(-8, 8, m) * 2.0 ** rng.integers(-80, 4, m)).astype(np.float32),
+                  (rng.integers(-64, 64, m) * 2.0 ** rng.integers(-152, 4, m)).astype(np.float32)))
+    # just below a midpoint of float32's subnormals, which the double sum rounds onto (and its tie goes up)
+    sub = np.full(n, np.float32((1 + 2 ** -23) * 2.0 ** -75))
+    cases.append((sub, np.float32((1 - 2 ** -23) * 2.0 ** -75), np.float32(2.0 ** -130 + 2.0 ** -149)))
+    for x, y, w in cases:
+        got = exact.fma32_few(x, y, w)
+        assert got.tobytes() == exact.fma32(x, y, w).tobytes()
+        finite = np.isfinite(got)
+        want = [_round_f32(Fraction(float(p)) * Fraction(float(q)) + Fraction(float(r)))
+                for p, q, r in zip(x[finite], np.broadcast_to(y, x.shape)[finite], np.broadcast_to(w, x.shape)[finite])]
+        assert got[finite].tolist() == [float(v) for v in want]
+    x, y, w = cases[0]
+    sums = np.multiply(x, y, dtype=np.float64) + w
+    assert ((sums.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)).any()   # (midpoints occur there)
+    assert exact.fma32_few(a[:2], b[:2], c[:2]).tolist() != (a[:2].astype(np.float64) * b[:2] + c[:2]).astype(
+        np.float32).tolist()                    # (and the double sum alone would round the tie wrongly)
+
+
 def test_fma32_rows_rounds_once_per_row_scale_and_shift(monkeypatch):
     rng = np.random.default_rng(13)
     monkeypatch.setattr(exact, '_CHUNK', 64)     # several pieces even for these small arrays
