@@ -118,8 +118,9 @@ class Tensor:
     _is_param = False
     _inference = False    # made under inference_mode (or a view of such a tensor)
     _live_views = None    # a base's views made while recording (weakly held; see ember/ops/inplace.py)
+    _no_grad_view = None  # a view made without recording of a base that requires grad (autograd/_no_grad_views.py)
     _INTERNAL = frozenset(('_grad', '_output_nr', '_base', '_view_fn', '_grad_acc', '_hooked_acc', '_retains_grad',
-                           '_is_param', '_inference', '_live_views'))
+                           '_is_param', '_inference', '_live_views', '_no_grad_view'))
 
     if TYPE_CHECKING:
         # ops and operators are bound onto the class at import (ember/ops/_registry.py,
@@ -448,7 +449,11 @@ class Tensor:
 
     @property
     def is_leaf(self) -> builtins.bool:
-        return self._grad_fn is None
+        if self._grad_fn is None:
+            if self._no_grad_view is not None:
+                self._no_grad_view.check_read(self)
+            return True
+        return False
 
     @property
     def requires_grad(self) -> builtins.bool:
@@ -466,6 +471,10 @@ class Tensor:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if value and self._inference and not _grad_state.inference:
             raise RuntimeError(_INFERENCE_REQUIRES_GRAD)
+        if self._no_grad_view is not None:      # (it keeps reporting its base's requires_grad)
+            from ember.autograd._no_grad_views import set_requires_grad
+            set_requires_grad(self, value)
+            return
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
@@ -493,7 +502,10 @@ class Tensor:
     @property
     def grad_fn(self):
         fn = self._grad_fn
-        if getattr(fn, '_view_error', None) is not None:    # (a view whose base was changed in place: ops/_view_history)
+        if fn is None:
+            if self._no_grad_view is not None:      # (its memory may have been written since it was made)
+                self._no_grad_view.check_read(self)
+        elif getattr(fn, '_view_error', None) is not None:  # (a view whose base was changed in place: ops/_view_history)
             raise RuntimeError(fn._view_error)
         return fn
 
@@ -547,22 +559,31 @@ class Tensor:
 
     # ------------------------------------------------------------- autograd API
     def _grad_accumulator(self):
+        """The leaf's AccumulateGrad node, made on first use and held weakly (the graphs hold it); None for a
+        view made without recording (see autograd/_no_grad_views.py), which no gradient reaches."""
+        if self._no_grad_view is not None:
+            return self._no_grad_view.accumulator(self, self._new_accumulator)
         ref = self._grad_acc
         if ref is not None:
             acc = ref()
             if acc is not None:
                 return acc
+        acc = self._new_accumulator()
+        self._grad_acc = weakref.ref(acc)
+        return acc
+
+    def _new_accumulator(self):
         global _AccumulateGrad
         if _AccumulateGrad is None:
             from ember.autograd.function import AccumulateGrad as _AccumulateGrad
-        acc = _AccumulateGrad(self)
-        self._grad_acc = weakref.ref(acc)
-        return acc
+        return _AccumulateGrad(self)
 
     def _hooked_accumulator(self):
         """The leaf's accumulator, kept alive by the tensor: it carries the hooks registered on the
         leaf, which must outlive the graphs that reach it (the graphs hold it only while they live)."""
         acc = self._grad_accumulator()
+        if acc is None:     # (a view made without recording: it keeps its hooks, which no gradient reaches)
+            acc = self._hooked_acc if self._hooked_acc is not None else self._new_accumulator()
         self._hooked_acc = acc
         return acc
 

@@ -188,9 +188,10 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
     """Run backward from ``outputs``; accumulate into leaves' ``.grad`` or return input grads."""
     roots = []
     for i, out in enumerate(outputs):
-        if not out._requires_grad:
+        edge = _root_edge(out) if out._requires_grad else (None, 0)
+        if edge[0] is None:     # (a view made without recording has no node to start from either)
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
-        roots.append(_root_edge(out))
+        roots.append(edge)
 
     # every node reachable from the roots, and how many edges point at it
     deps = {}

@@ -26,6 +26,7 @@ from ember._grad_state import state as _grad_state
 from ember.autograd import grad_mode
 from ember.autograd import _saved_hooks as _hooks
 from ember.autograd import _op_observers as _observe
+from ember.autograd import _no_grad_views
 from ember.ops import _argparse, _float8
 from ember._dtype import FLOAT8_NUMS as _FLOAT8_NUMS, WIDE_FLOAT_NUMS as _FLOATS
 
@@ -481,8 +482,8 @@ def input_of(t):
     fn = t._grad_fn
     if fn is not None:
         edge = (fn, t._output_nr)
-    elif t._requires_grad:
-        edge = (t._grad_accumulator(), 0)
+    elif t._requires_grad and (acc := t._grad_accumulator()) is not None:   # (None: see _no_grad_views)
+        edge = (acc, 0)
     else:
         return _NO_EDGE, None
     data = t._data
@@ -1045,9 +1046,20 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
                 ref = t._grad_acc
                 acc = ref() if ref is not None else None
                 if acc is None:   # Tensor._grad_accumulator, inlined: a leaf's first use in this graph
-                    acc = _new(AccumulateGrad)
-                    acc.variable = t
-                    t._grad_acc = _weakref(acc)
+                    if t._no_grad_view is None:
+                        acc = _new(AccumulateGrad)
+                        acc.variable = t
+                        t._grad_acc = _weakref(acc)
+                    else:   # a view made without recording: no gradient reaches it (see _no_grad_views)
+                        acc = t._grad_accumulator()
+                        if acc is None:
+                            edges.append(_NO_EDGE)
+                            if raw:
+                                meta.append(None)
+                                continue
+                            data = t._data
+                            meta.append((data.shape, data.dtype, t._device))
+                            continue
                 edges.append((acc, 0))
             else:
                 edges.append(_NO_EDGE)
@@ -1347,6 +1359,9 @@ def _mark_views(cls, src, view_args, results, multi=False):
             r._view_fn = MultiOutputView(fn, k, cls.node_name)
             if grad_mode._state.enabled:
                 _add_live_view(base, r)
+            elif (base._requires_grad or _grad_state.inference and not src._inference) and \
+                    r._data.dtype.kind in 'fcV':
+                _no_grad_views.mark(r, src, _grad_state.inference, base._requires_grad)
 
 
 def _mark_view(cls, src, view_args, r):
@@ -1366,6 +1381,8 @@ def _mark_view(cls, src, view_args, r):
             fn = CustomFunctionView(fn)
         elif isinstance(parent_fn, ReplayedView):       # a view of view_as_real's result, ...
             fn = ReplayedView(fn, _as_strided_to(r), parent_fn)
+        if src._no_grad_view is not None and _grad_state.enabled:
+            _no_grad_views.inherit(r, src)
     r._base = base
     r._version_counter = src._version_counter
     if src._inference:      # a view is an inference tensor exactly when its base is
@@ -1375,6 +1392,8 @@ def _mark_view(cls, src, view_args, r):
     r._view_fn = fn
     if _grad_state.enabled:
         _add_live_view(base, r)
+    elif (base._requires_grad or _grad_state.inference and not src._inference) and r._data.dtype.kind in 'fcV':
+        _no_grad_views.mark(r, src, _grad_state.inference, base._requires_grad)
 
 
 def _add_live_view(base, r):

@@ -210,6 +210,9 @@ class inference_mode(_GradModeBase):
         if self._mode:
             _state.enabled = False
             _state.inference = True
+        else:       # (PyTorch's inference_mode(False) turns grad mode back on, also inside no_grad)
+            _state.enabled = True
+            _state.inference = False
 
     def __exit__(self, *exc):
         _state.enabled = self._prev

@@ -9,6 +9,7 @@ functions instead. Views PyTorch cannot rebase at all (the pieces of ``split``/`
 Function's returned input) get a node that raises PyTorch's error where the view's history is read.
 """
 from ember import backend
+from ember.autograd import _no_grad_views
 from ember.autograd.function import (CustomFunctionView, Function, MultiOutputView, Node, ReplayedView, _node_class_of,
                                      input_of, record_node)
 from ember.ops.inplace_views import AsStrided, as_strided, storage_size
@@ -17,8 +18,11 @@ from ember.ops.inplace_views import AsStrided, as_strided, storage_size
 def regenerate(view, base):
     """Give ``view`` (of ``base``, whose memory was just written) its history continuing from ``base``'s."""
     fn = view._view_fn
-    if isinstance(fn, (MultiOutputView, CustomFunctionView)):
-        view._grad_fn, view._output_nr = _ForbiddenView.made(_forbidden_message(view, fn)), 0
+    made = view._no_grad_view      # (a view, made with grad mode on, of a view made without recording)
+    if made is not None or isinstance(fn, (MultiOutputView, CustomFunctionView)):
+        text = _no_grad_views.message(view, made.mode, indirect=True) if made is not None else \
+            _forbidden_message(view, fn)
+        view._grad_fn, view._output_nr = _ForbiddenView.made(text), 0
         view._requires_grad = True
         return
     if isinstance(fn, ReplayedView):

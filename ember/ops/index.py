@@ -535,6 +535,9 @@ def setitem(input, key, value):
         raise NotImplementedError(f'"index_put" not implemented for \'{input.dtype._legacy[:-6]}\'')
     recording = grad_mode._state.enabled and (input._requires_grad or getattr(value, '_requires_grad', False))
     if k[1] is None and recording and input._grad_fn is None and input._requires_grad:
+        if input._no_grad_view is not None:     # (a view made without recording)
+            from ember.autograd._no_grad_views import refuse_assignment
+            refuse_assignment(input, key)
         # PyTorch indexes first (a view of the leaf), then copies into it; a key selecting all of it, the leaf
         raise RuntimeError(("a leaf Variable" if _basic_assign.selects_whole(k[0], input.shape) else
                             "a view of a leaf Variable") + " that requires grad is being used in an in-place "

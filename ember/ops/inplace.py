@@ -13,7 +13,7 @@ import numpy as _np
 
 from ember._dtype import FLOAT8_NUMS, RESTRICTED_NUMS
 from ember._tensor import Tensor, _scalar_type_name
-from ember.autograd import _op_observers as _observe
+from ember.autograd import _no_grad_views, _op_observers as _observe
 from ember.autograd import grad_mode
 from ember.autograd.function import CustomFunctionView, MultiOutputView, Node, Primitive, _node_class_of
 from ember.ops import _argparse, _float8
@@ -26,9 +26,9 @@ def check_inplace(t):
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
                            "clone to get a normal tensor before doing inplace update.See "
                            "https://github.com/pytorch/rfcs/pull/17 for more details.")
-    if not getattr(t._data.flags, 'writeable', True):  # NumPy marks expand()ed memory read-only
-        _writable_unless_overlapping(t)
     if grad_mode._state.enabled:
+        if t._no_grad_view is not None and t._requires_grad:    # (made without recording, or a view of one)
+            raise RuntimeError(_no_grad_views.message(t, t._no_grad_view.mode, indirect=False))
         if t._grad_fn is None and t._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         # (the views PyTorch cannot rebase are refused before a view of a leaf is, as in PyTorch)
@@ -47,11 +47,13 @@ def check_inplace(t):
                                "output of the custom Function.")
         base = t._base
         if base is not None and base._requires_grad:
-            if not _made_while_recording(t):    # (PyTorch's view of a base that requires grad requires grad too)
-                raise RuntimeError(_NO_GRAD_VIEW)
+            if not _made_while_recording(t):    # (made before its base required grad: PyTorch's requires it now)
+                raise RuntimeError(_no_grad_views.message(t, _no_grad_views.NO_GRAD, indirect=False))
             if base._grad_fn is None:
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                    "operation.")
+    if not getattr(t._data.flags, 'writeable', True):  # NumPy marks expand()ed memory read-only
+        _writable_unless_overlapping(t)     # (after autograd's refusals, as PyTorch's kernel checks after them)
 
 
 def _node_op_name(node_name):
@@ -179,7 +181,9 @@ def apply_inplace(t, compute, *args, fast=None, record=None):
     if recording and expanded:
         refuse_recorded_write_into_expanded()
     if recording and t._base is not None and not _made_while_recording(t):
-        raise RuntimeError(_NO_GRAD_VIEW)
+        made = t._no_grad_view
+        raise RuntimeError(_no_grad_views.message(t, made.mode if made is not None else _no_grad_views.NO_GRAD,
+                                                  indirect=False))
     if not recording:
         if fast is not None:
             fast(t, *args)
@@ -204,16 +208,10 @@ def apply_inplace(t, compute, *args, fast=None, record=None):
     return t
 
 
-_NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
-                 "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
-                 "both the view and the inplace either both inside the no_grad block (if you don't want the inplace "
-                 "to be tracked) or both outside (if you want the inplace to be tracked).")
-
-
 def _made_while_recording(view):
     """Whether ``view`` was made with grad mode on: its base lists exactly those views (see _LiveViews). A
     custom Function's returned input and the pieces of split/unbind have their own refusals."""
-    if isinstance(view._view_fn, (CustomFunctionView, MultiOutputView)):
+    if isinstance(view._view_fn, CustomFunctionView):
         return True
     views = view._base._live_views
     return views is not None and any(ref() is view for ref in reversed(views))     # (recent views first)

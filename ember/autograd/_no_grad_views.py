@@ -1,0 +1,108 @@
+"""Views made while nothing records (``no_grad``, ``inference_mode``) of a base that requires grad.
+
+PyTorch keeps such a view tied to its base: it reports ``requires_grad=True`` (its base's) yet stays a leaf
+without a ``grad_fn`` and without a gradient accumulator of its own, so an op on it is recorded with a
+``(None, 0)`` edge for it and no gradient reaches it or its base. The view remembers the mode it was made in
+(its "creation meta"): writing it in place with grad mode on is refused, and once its memory was written
+in place after it was made (through the base, another view or the view itself, in any mode) reading its
+history (``grad_fn``, ``is_leaf``, an op that records) is refused too, each with PyTorch's text. A view made
+with grad mode on from such a view inherits the mode: it has a ``grad_fn``, but may not be written in place.
+
+``requires_grad_(True)`` on such a view gives it an accumulator of its own (it becomes an ordinary leaf for
+gradients, still refusing in-place writes); ``requires_grad_(False)`` takes the accumulator away again, and
+the view keeps reporting its base's ``requires_grad``.
+"""
+from weakref import ref as _weakref
+
+NO_GRAD, INFERENCE = 'no_grad', 'inference'
+
+_SUFFIX = (" Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+           "moving both the view and the inplace either both inside the {block} block (if you don't want the "
+           "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+
+
+class NoGradView:
+    """What a view made without recording keeps (``Tensor._no_grad_view``): the mode it was made in, the
+    version of its memory then, whether its base required grad (``tied``: else only its mode matters, for the
+    refusal of in-place writes recorded through an operand that requires grad), and whether
+    ``requires_grad_(True)`` gave it an accumulator (``own``)."""
+    __slots__ = ('mode', 'version', 'tied', 'own', '_acc')
+
+    def __init__(self, mode, version, tied=True):
+        self.mode, self.version, self.tied, self.own, self._acc = mode, version, tied, False, None
+
+    def check_read(self, view):
+        """Refuse reading ``view``'s history when its memory was written in place since it was made."""
+        if self.tied and view._version_counter.value != self.version:
+            raise RuntimeError(message(view, self.mode, indirect=True))
+
+    def accumulator(self, view, make):
+        """The accumulator ``view``'s gradient goes to: None (no gradient reaches a view made without
+        recording) unless ``requires_grad_(True)`` gave it one; ``make()`` builds it the first time."""
+        self.check_read(view)
+        if not self.own:
+            return None
+        acc = self._acc() if self._acc is not None else None
+        if acc is None:     # (the one its hooks were registered on, if any)
+            acc = view._hooked_acc if view._hooked_acc is not None else make()
+            self._acc = _weakref(acc)
+        return acc
+
+
+def mark(view, src, inference, tied):
+    """Make ``view`` (of ``src``) one made without recording (``inference``: in inference mode); ``tied``:
+    its root base requires grad, which it then reports."""
+    view._no_grad_view = NoGradView(INFERENCE if inference or _made_in_inference(src) else NO_GRAD,
+                                    view._version_counter.value, tied)
+    if tied:
+        view._requires_grad = True
+
+
+def inherit(view, src):
+    """``view`` made with grad mode on from ``src``, a view made without recording: it keeps ``src``'s mode
+    (PyTorch's creation meta passes from a view to views of it)."""
+    made = src._no_grad_view
+    view._no_grad_view = NoGradView(made.mode, view._version_counter.value, made.tied)
+
+
+def _made_in_inference(src):
+    made = src._no_grad_view
+    return made is not None and made.mode == INFERENCE     # (a view of an inference-mode view stays one)
+
+
+def refuse_assignment(view, key):
+    """``view[key] = value`` recorded into ``view``, made without recording: PyTorch indexes it (with grad mode
+    on, so the indexed view inherits its mode) and writes into that, or into ``view`` itself when the key
+    selects all of it; the refusal names what was written."""
+    target = view[key]
+    if target._grad_fn is None or target._data.__array_interface__ == view._data.__array_interface__:
+        target = view
+    raise RuntimeError(message(target, view._no_grad_view.mode, indirect=False))
+
+
+def message(view, mode, indirect):
+    """PyTorch's refusal for ``view``, made in ``mode``: written in place (``indirect`` False), or read after
+    its base or another view of it was (True)."""
+    what = "its base or another view of its base has been" if indirect else "is being"
+    node = view._grad_fn
+    if node is not None:
+        from ember.ops.inplace import _node_op_name
+        prefix = f"Output {view._output_nr} of {_node_op_name(node.name())} is a view of a view which was created in"
+    else:
+        prefix = "A view was created in"
+    if mode == INFERENCE:
+        return f"{prefix} inference mode and {what} modified inplace in normal mode." + \
+            _SUFFIX.format(block='inference_mode')
+    return f"{prefix} no_grad mode and {what} modified inplace with grad mode enabled." + \
+        _SUFFIX.format(block='no_grad')
+
+
+def set_requires_grad(view, value):
+    """``view.requires_grad = value`` for a view made without recording: its own flag, PyTorch's
+    ``requires_grad_`` field; what it reports stays its base's."""
+    made = view._no_grad_view
+    made.own = bool(value)
+    if not value:
+        made._acc = None
+    if not made.tied:
+        view._requires_grad = bool(value)
