@@ -22,14 +22,15 @@ _SUFFIX = (" Given that this use case is ambiguous and error-prone, it is forbid
 
 
 class NoGradView:
-    """What a view made without recording keeps (``Tensor._no_grad_view``): the mode it was made in, the
-    version of its memory then, whether its base required grad (``tied``: else only its mode matters, for the
-    refusal of in-place writes recorded through an operand that requires grad), and whether
-    ``requires_grad_(True)`` gave it an accumulator (``own``)."""
-    __slots__ = ('mode', 'version', 'tied', 'own', '_acc')
-
-    def __init__(self, mode, version, tied=True):
-        self.mode, self.version, self.tied, self.own, self._acc = mode, version, tied, False, None
+    """What a view made in no_grad mode keeps (``Tensor._no_grad_view``): the version of its memory then,
+    whether its base required grad (``tied``: else only its mode matters, for the refusal of in-place writes
+    recorded through an operand that requires grad), and whether ``requires_grad_(True)`` gave it an accumulator
+    (``own``). One is made for each such view (every view of a parameter inside ``no_grad``), so the rarely set
+    fields are class-level defaults and making one is one attribute write."""
+    mode = NO_GRAD
+    tied = True
+    own = False
+    _acc = None
 
     def check_read(self, view):
         """Refuse reading ``view``'s history when its memory was written in place since it was made."""
@@ -49,25 +50,34 @@ class NoGradView:
         return acc
 
 
+class InferenceModeView(NoGradView):
+    """What a view made in inference mode (of a tensor that is not an inference tensor) keeps."""
+    mode = INFERENCE
+
+
+_new = object.__new__
+
+
 def mark(view, src, inference, tied):
-    """Make ``view`` (of ``src``) one made without recording (``inference``: in inference mode); ``tied``:
-    its root base requires grad, which it then reports."""
-    view._no_grad_view = NoGradView(INFERENCE if inference or _made_in_inference(src) else NO_GRAD,
-                                    view._version_counter.value, tied)
+    """Make ``view`` (of ``src``) one made without recording (``inference``: in inference mode, or a view of
+    such a view); ``tied``: its root base requires grad, which it then reports."""
+    made = _new(InferenceModeView if inference or src._no_grad_view.__class__ is InferenceModeView else NoGradView)
+    made.version = view._version_counter.value
+    view._no_grad_view = made
     if tied:
         view._requires_grad = True
+    else:
+        made.tied = False
 
 
 def inherit(view, src):
     """``view`` made with grad mode on from ``src``, a view made without recording: it keeps ``src``'s mode
     (PyTorch's creation meta passes from a view to views of it)."""
     made = src._no_grad_view
-    view._no_grad_view = NoGradView(made.mode, view._version_counter.value, made.tied)
-
-
-def _made_in_inference(src):
-    made = src._no_grad_view
-    return made is not None and made.mode == INFERENCE     # (a view of an inference-mode view stays one)
+    view._no_grad_view = again = _new(made.__class__)
+    again.version = view._version_counter.value
+    if not made.tied:
+        again.tied = False
 
 
 def refuse_assignment(view, key):

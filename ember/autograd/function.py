@@ -1385,15 +1385,15 @@ def _mark_view(cls, src, view_args, r):
             _no_grad_views.inherit(r, src)
     r._base = base
     r._version_counter = src._version_counter
+    r._view_fn = fn
     if src._inference:      # a view is an inference tensor exactly when its base is
         r._inference = True
     elif r._inference:
         r._inference = False
-    r._view_fn = fn
     if _grad_state.enabled:
         _add_live_view(base, r)
-    elif (base._requires_grad or _grad_state.inference and not src._inference) and r._data.dtype.kind in 'fcV':
-        _no_grad_views.mark(r, src, _grad_state.inference, base._requires_grad)
+    elif base._requires_grad and r._data.dtype.kind in 'fcV':   # (only then: ordinary views pay one read)
+        _no_grad_views.mark(r, src, _grad_state.inference, True)
 
 
 def _add_live_view(base, r):
