@@ -1,6 +1,8 @@
-"""Backward nodes expose PyTorch's ``_saved_*`` attributes (what torchviz's ``show_saved`` draws): the same
-names with the same values, checked against what PyTorch's nodes give for every op-table row and sample
-(tests/fixtures/saved_attrs/record.py). Only samples whose node ember names as PyTorch does are compared."""
+"""Backward nodes expose PyTorch's ``_saved_*`` attributes (what torchviz's ``show_saved`` draws) and its
+``_raw_saved_*`` SavedTensor objects: the same names with the same values (a tensor the same input or output
+object where PyTorch's is, or the same values), checked against what PyTorch's nodes give for every op-table
+row and sample, each output's node (tests/fixtures/saved_attrs/record.py). Only nodes that ember names as
+PyTorch does are compared (the names are tests/test_grad_fn_names.py's business)."""
 import collections
 import functools
 import json
@@ -10,17 +12,47 @@ import warnings
 import numpy as np
 import pytest
 
+import ember
 from tests._grad_fn_names import ember_inputs, recorded_call, row_keys, sample_key
 from tests._op_harness import pick
-from tests._saved_attrs import flat_tensors, saved_attrs
+from tests._saved_attrs import describe, flat_tensors, matches
 from tests.op_db import OPS
 
 RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'saved.json').read_text())
 
+# (node, row) pairs whose attributes differ from PyTorch's, each saying why; test_known_differences keeps them
+# honest (strict xfail: one that comes to match must go from here)
+KNOWN = {
+    ('LOBPCGAutogradFunctionBackward', 'lobpcg'): "PyTorch's node is a Python autograd.Function's, which shows its "
+    "saved tensors as _raw_saved_tensors alone; ember's one node names them (result, result1, saved0)",
+    ('LinalgEighBackward0', 'linalg.eigvalsh'): "eigenvectors' signs are LAPACK's choice (NumPy's and PyTorch's "
+    "builds choose differently for one matrix of the batch)",
+    ('LinalgSvdBackward0', 'svd'): "singular vectors' signs are LAPACK's choice",
+    ('LinalgSvdBackward0', 'svd_no_uv'): "singular vectors' signs are LAPACK's choice",
+    ('LinalgSvdBackward0', 'linalg.svdvals'): "singular vectors' signs are LAPACK's choice",
+    ('MmBackward0', 'svd_lowrank'): "the random projection is drawn by a different stream and the factors kept "
+    "in other layouts (strides)",
+    ('MmBackward0', 'pca_lowrank'): "the random projection is drawn by a different stream and the factors kept "
+    "in other layouts (strides)",
+    ('NativeBatchNormBackward0', 'native_batch_norm'): "running_mean/running_var show equal values but new tensor "
+    "objects (the node keeps their arrays, not the tensors given)",
+    ('IndexPutBackward0', '__setitem__'): "indexed assignment's node does not describe indices/accumulate yet",
+    ('IndexPutBackward0', 'index_put'): "index_put's node does not describe indices/accumulate yet",
+}
+
+
+def _entries(recorded, got):
+    """(PyTorch's, ember's) per output: one pair, or one per output where the call returns several."""
+    if isinstance(recorded, list):
+        if not isinstance(got, list) or len(got) != len(recorded):
+            return [(r, None) for r in recorded if r is not None]
+        return [(r, g) for r, g in zip(recorded, got) if r is not None]
+    return [(recorded, got)]
+
 
 @functools.lru_cache(maxsize=1)
 def _compared():
-    """node name -> list of (row, sample, ember's attributes, PyTorch's attributes)."""
+    """node name -> list of (row, sample, ember's description, PyTorch's)."""
     by_node = collections.defaultdict(list)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
@@ -33,24 +65,24 @@ def _compared():
                     continue
                 args, kwargs = ember_inputs(sample)
                 try:
+                    ember.manual_seed(0)    # (as the recorder seeds PyTorch: a random op's mask is the same draw)
                     out = pick(recorded_call(info)(*args, **kwargs), info.output_index)
                 except Exception:   # samples ember rejects are other tests' business
                     continue
-                node = getattr(out, 'grad_fn', None)
-                if node is None or node.name() != rec['node'].replace('torch::', 'ember::'):
-                    continue
-                inputs = flat_tensors(list(args) + list(kwargs.values()), [])
-                want = rec['saved']
-                got = saved_attrs(node, inputs, out)
-                # the SavedTensor objects (grad_fn._raw_saved_*) compare by name, under one key
-                got['raw'] = sorted(a for a in dir(node) if a.startswith('_raw_saved_'))
-                want = dict(want, raw=rec['raw'])
-                by_node[rec['node']].append((key, sample_key(sample), got, want))
+                got = describe(out, flat_tensors(list(args) + list(kwargs.values()), []),
+                               ember._C._autograd.SavedTensor)
+                for want, mine in _entries(rec, got):
+                    if mine is not None and mine['node'] == want['node']:
+                        by_node[want['node']].append((key, sample_key(sample), mine, want))
     return by_node
 
 
 def _node_names():
-    return sorted({e['node'] for row in RECORDED.values() for e in row.values()})
+    names = set()
+    for row in RECORDED.values():
+        for entry in row.values():
+            names.update(e['node'] for e in (entry if isinstance(entry, list) else [entry]) if e is not None)
+    return sorted(names)
 
 
 @pytest.mark.parametrize('node', _node_names())
@@ -58,8 +90,21 @@ def test_saved_attributes_match_pytorch(node):
     cases = _compared().get(node)
     if not cases:
         pytest.skip('ember names no sample of this row as PyTorch does')
-    wrong = [f'{key} {sample}: {got} (PyTorch: {want})' for key, sample, got, want in cases if got != want]
+    wrong = [f'{key} {sample}: {got} (PyTorch: {want})' for key, sample, got, want in cases
+             if not matches(got, want) and (node, key) not in KNOWN]
     assert not wrong, '\n'.join(wrong)
+
+
+def test_every_known_difference_is_compared():
+    compared = {(node, key) for node, cases in _compared().items() for key, _, _, _ in cases}
+    assert not set(KNOWN) - compared, f'stale entries in KNOWN: {sorted(set(KNOWN) - compared)}'
+
+
+@pytest.mark.parametrize('node,row', [pytest.param(*k, marks=pytest.mark.xfail(strict=True, reason=why))
+                                      for k, why in sorted(KNOWN.items())])
+def test_known_differences(node, row):
+    cases = [(sample, got, want) for key, sample, got, want in _compared().get(node, ()) if key == row]
+    assert cases and all(matches(got, want) for _, got, want in cases)
 
 
 @pytest.mark.parametrize('which', ['mlp', 'cnn'])

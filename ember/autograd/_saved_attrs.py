@@ -272,24 +272,33 @@ def indexing_step(what):
     return read
 
 
-def _lu_factors(node, k, part):
+def _lu_factors(node, k, part, of_transpose):
     """The LU factorisation of saved tensor ``k`` (a square matrix or a batch), computed when read: PyTorch's
-    det/slogdet/solve nodes keep the factors their forward made; ember's forward never made them."""
+    det/slogdet/solve nodes keep the factors their forward made; ember's forward never made them. det's and
+    slogdet's are those of the transpose (LAPACK given the row-major matrix as it lies in memory), laid out
+    column-major as LAPACK leaves them."""
+    import numpy as np
     from ember._tensor import Tensor
     from ember.backend import move, to_numpy
     from ember.ops.linalg_lu import _getrf
     a = node._read_saved(k)
     host = to_numpy(a._data)
+    if of_transpose:
+        host = host.swapaxes(-1, -2)
     lu, piv, _ = _getrf(host.reshape((-1,) + host.shape[-2:]))
-    value = lu.reshape(host.shape) if part == 'LU' else piv.reshape(host.shape[:-2] + piv.shape[-1:])
+    if part == 'LU':
+        value = np.ascontiguousarray(lu.reshape(host.shape).swapaxes(-1, -2)).swapaxes(-1, -2)
+    else:
+        value = piv.reshape(host.shape[:-2] + piv.shape[-1:])
     return Tensor._make(move(value, a.device), a.device)
 
 
-def lu_of_saved(k, part):
-    """A reader of ``'LU'`` or ``'pivots'`` of saved tensor ``k`` (a SavedTensor too: :func:`kept_tensor`)."""
+def lu_of_saved(k, part, of_transpose=False):
+    """A reader of ``'LU'`` or ``'pivots'`` of saved tensor ``k`` (a SavedTensor too: :func:`kept_tensor`);
+    ``of_transpose``: the factors of its transpose (det's and slogdet's)."""
     def compute(node):
-        return _lu_factors(node, k, part)
-    compute.__name__ = f'lu{k}_{part}'
+        return _lu_factors(node, k, part, of_transpose)
+    compute.__name__ = f'lu{k}_{part}{"_t" if of_transpose else ""}'
     return kept_tensor(compute)
 
 
@@ -331,7 +340,7 @@ def prelu_weight(node):
     shape = [1] * x.ndim
     if x.ndim >= 2:
         shape[1] = w.numel()
-    return w.reshape(shape)
+    return w if tuple(shape) == tuple(w.shape) else w.reshape(shape)   # (no view where none is needed)
 
 
 prelu_weight.saved_index = 1

@@ -265,6 +265,9 @@ class Node(Context):
             raise RuntimeError(_BACKWARD_TWICE)
         if not self._saved or k >= len(self._saved):
             return None
+        s = self._saved[k]
+        if type(s) is _SavedPromoted:   # (the input given, not its promoted copy)
+            return s.given
         return self._unpack_saved(k)[0]
 
     def _index_of_raw(self, name):
@@ -1037,6 +1040,7 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
         node._arg_slots = slots
         edges = []
         meta = []
+        given = raw if cls._raw else None     # (the arrays the forward was given: see _resolve_saved)
         raw = cls._raw
         for t in tensors:
             fn = t._grad_fn
@@ -1106,7 +1110,7 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
         if not raw:
             mark_returned_inputs(tensors, outs, results, node.name())
         if ctx._to_save:
-            _resolve_saved(ctx, args, tensors, outs, results)
+            _resolve_saved(ctx, args, tensors, outs, results, given)
     if not cls._raw and _fwad_duals and not TANGENT_PASS[0]:
         _custom_jvp(cls, ctx, args, tensors, results if multi else [results[0]])
     return tuple(results) if multi else results[0]
@@ -1545,7 +1549,10 @@ def mark_returned_inputs(tensors, outs, results, node_name):
             _add_live_view(r._base, r)
 
 
-def _resolve_saved(ctx, args, tensors, outs, results):
+def _resolve_saved(ctx, args, tensors, outs, results, raw=None):
+    """``ctx._to_save`` (arrays, numbers, tensors) as the node's saved records; ``raw``: the arrays the forward
+    was given, where an input promoted to the op's dtype is a copy (which backward uses and which the node's
+    ``_saved_*`` attribute shows as the input given, as PyTorch's node keeps it)."""
     saved = []
     for item in ctx._to_save:
         if item is None:
@@ -1570,6 +1577,8 @@ def _resolve_saved(ctx, args, tensors, outs, results):
                 saved.append(_Saved(results[0], 1))
                 continue
             _resolve_one(item, saved, tensors, outs, results)
+            if raw is not None:
+                _note_promoted_input(item, saved, args, raw)
     ctx._saved = saved if not _hooks._pack_stack else _hooks.pack_saved(saved, _Saved, results)
     ctx._to_save = ()
 
@@ -1579,6 +1588,22 @@ def _inference_saved_error():
                         "inference mode in computation tracked by autograd. To work around this, you can make a "
                         "clone to get a normal tensor and use it in autograd, or use `ember.no_grad()` instead of "
                         "`ember.inference_mode()`.")
+
+
+class _SavedPromoted(_Saved):
+    """A saved copy of an input promoted to the op's dtype (``x_float / n_int``): backward uses the copy, the
+    node's ``_saved_*`` attribute shows ``given``, the input itself, as PyTorch's node keeps it."""
+    __slots__ = ('given',)
+
+
+def _note_promoted_input(item, saved, args, raw):
+    for a, r in zip(args, raw):
+        if r is item and a.__class__ is Tensor and a._data is not item and type(saved[-1]) is _Saved:
+            s = saved[-1]
+            promoted = _SavedPromoted(s.tensor)
+            promoted.given = a
+            saved[-1] = promoted
+            return
 
 
 def _resolve_one(item, saved, tensors, outs, results):

@@ -75,6 +75,7 @@ class CtcLoss(Primitive):
     """Per-sample negative log-likelihood of the targets (N,) from log_probs (T, N, C); ``given_targets``: the
     targets array as the caller gave it (the node's ``_saved_targets``, as PyTorch's)."""
     node_name = 'CtcLossBackward0'
+    _nondiff_args = (6,)   # the targets tensor: kept, no edge (as PyTorch's node)
     saved_names = ('log_probs', 'targets', 'result0', 'result1')
     saved_attrs = {'blank': _sa.field('blank'), 'input_lengths': _sa.field('input_lengths', tuple),
                    'log_probs': _sa.saved(0), 'result0': _sa.saved(2), 'result1': _sa.saved(3),
@@ -181,7 +182,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     else:
         offsets = np.concatenate(([0], np.cumsum(tg_lens)))
         rows = [flat[offsets[b]:offsets[b + 1]] for b in range(batch)]
-    losses = CtcLoss.apply(log_probs, rows, in_lens, tg_lens, blank, zero_infinity, targets._data)
+    losses = CtcLoss.apply(log_probs, rows, in_lens, tg_lens, blank, zero_infinity, targets)
     if zero_infinity:
         losses = where(losses == float('inf'), losses.new_zeros(()), losses)
     if reduction == 'none':

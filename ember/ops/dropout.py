@@ -71,8 +71,8 @@ def _dropout_impl(input, p, training, inplace, feature):
     shape = tuple(input.shape)
     if feature:
         shape = shape[:2] + (1,) * (len(shape) - 2)
-    if p == 1:
-        mask = Tensor._make(input._xp.zeros(shape, input._data.dtype), input._device)
+    if p == 1:      # everything dropped: times a 0-dim zero, as PyTorch (the node keeps that zero)
+        mask = Tensor._make(input._xp.zeros((), input._data.dtype), input._device)
         return _apply_mask(input, mask, inplace)
     keep = _keep(input, p, shape)
     # PyTorch divides by the number 1 - p in float32 for float16/bfloat16 (never by its 16-bit rounding)

@@ -1304,7 +1304,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
         raise RuntimeError("source tensor shape must match self tensor shape, excluding the specified dimension. "
                            f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
     _check_bounds(index, dim, input.shape[dim] if input.ndim else 1)
-    _result = IndexAdd.apply(input, dim, index.reshape(-1), source, alpha)
+    _result = IndexAdd.apply(input, dim, index if index.ndim == 1 else index.reshape(-1), source, alpha)
     return _result if out is None else write_out('index_add', _result, out)
 
 
@@ -1495,6 +1495,8 @@ def _take_along_operands(input, indices, dim):
     wanted = _broadcast_pair(x_shape[:dim] + i_shape[dim:dim + 1] + x_shape[dim + 1:], i_shape)
     if wanted != i_shape:
         indices = indices.expand(wanted)
+    elif input._requires_grad and grad_mode._state.enabled:
+        indices = indices.view(wanted)      # (the gather's node keeps a view, as PyTorch's expand always makes one)
     wanted = _broadcast_pair(i_shape[:dim] + x_shape[dim:dim + 1] + i_shape[dim + 1:], x_shape)
     if input._requires_grad and grad_mode._state.enabled:
         if input.__class__ is Tensor and not _function._op_hooks:

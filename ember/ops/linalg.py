@@ -1415,7 +1415,7 @@ def inv(input, *, out=None):
 
 class Det(Primitive):
     node_name = 'LinalgDetBackward0'
-    saved_attrs = {'A': _sa.saved(0), 'LU': _sa.lu_of_saved(0, 'LU'), 'pivots': _sa.lu_of_saved(0, 'pivots'),
+    saved_attrs = {'A': _sa.saved(0), 'LU': _sa.lu_of_saved(0, 'LU', True), 'pivots': _sa.lu_of_saved(0, 'pivots', True),
                    'result': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
@@ -1454,7 +1454,7 @@ def det(input):
 class Slogdet(Primitive):
     """(sign, log|det|) straight from the LU factors: no overflow for large determinants."""
     node_name = 'LinalgSlogdetBackward0'
-    saved_attrs = {'A': _sa.saved(0), 'LU': _sa.lu_of_saved(0, 'LU'), 'pivots': _sa.lu_of_saved(0, 'pivots'),
+    saved_attrs = {'A': _sa.saved(0), 'LU': _sa.lu_of_saved(0, 'LU', True), 'pivots': _sa.lu_of_saved(0, 'pivots', True),
                    'sign': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod

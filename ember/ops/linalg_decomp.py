@@ -30,6 +30,8 @@ def _qr_tall_backward(Q, R, gQ, gR):
 
 class Qr(Primitive):
     node_name = 'LinalgQrBackward0'
+    # (A is kept too, for the wide case's backward; PyTorch's node shows Q and R alone)
+    saved_attrs = {'Q': _sa.saved(1), 'R': _sa.saved(2), 'mode': _sa.field('mode')}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, a, mode):

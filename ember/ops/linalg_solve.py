@@ -475,6 +475,7 @@ def _potf2(m):
 
 class Cholesky(Primitive):
     node_name = 'LinalgCholeskyExBackward0'
+    saved_attrs = {'L': _sa.saved(0), 'upper': _sa.field('upper')}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, a, upper):

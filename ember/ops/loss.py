@@ -436,8 +436,11 @@ def _grad_scale_array(g, ctx):
 
 
 def _nll_total_weight(node):
-    """The summed weight of the targets not ignored (PyTorch's node keeps it as a 0-dim tensor)."""
+    """The summed weight of the targets not ignored (PyTorch's node keeps it as a 0-dim tensor); 0 for a batch's
+    loss without reduction, where PyTorch's kernel sums nothing (a single sample's still sums its one target)."""
     x, target, weight = node._read_saved(0), node._read_saved(1), node._read_saved(2)
+    if node.nll[1] == 'none' and x.ndim > 1:
+        return Tensor._make(node.xp.zeros((), x._data.dtype), x.device)
     t = target._data
     valid = t != node.nll[0]
     w = node.xp.ones(t.shape, x._data.dtype) if weight is None else weight._data[node.xp.where(valid, t, 0)]

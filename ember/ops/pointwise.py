@@ -236,16 +236,6 @@ class Ldexp(Primitive):
         return g * scale, ge
 
 
-class LdexpByInt(Ldexp):
-    """ldexp of a floating-point tensor by an integer tensor: the result takes the input's dtype, and the exponent
-    stays the integer tensor given (the forward scales by it in the input's dtype), which PyTorch's node keeps as
-    ``_saved_other``."""
-    node_name = 'LdexpBackward0'
-    _profile_name = 'aten::ldexp'
-    saved_attrs = Ldexp.saved_attrs
-    _promote = False
-
-
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def ldexp(input, other, *, out=None):
     """``input * 2**other``, in floating point.
@@ -256,11 +246,7 @@ def ldexp(input, other, *, out=None):
     if isinstance(input, Tensor) and input.dtype.category < 2 and isinstance(other, Tensor) \
             and other.dtype.category < 2:
         input = input.to(_default_float())
-    if isinstance(input, Tensor) and input.dtype.is_floating_point and isinstance(other, Tensor) \
-            and other.dtype.category == 1:
-        _result = LdexpByInt.apply(input, other)
-    else:
-        _result = Ldexp.apply(input, other)
+    _result = Ldexp.apply(input, other)
     return _result if out is None else write_out('ldexp', _result, out)
 
 
@@ -269,9 +255,16 @@ def _default_float():
     return get_default_dtype()
 
 
+@_sa.kept_tensor
+def _frexp_exponent(node):
+    """FrexpBackward0's ``exponent``: the exponent tensor frexp returned (frexp keeps it on the node)."""
+    return node.__dict__['exponent_returned']
+
+
 class FrexpMantissa(Primitive):
     _profile_name = 'aten::frexp'
     node_name = 'FrexpBackward0'
+    saved_attrs = {'exponent': _frexp_exponent}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x):
@@ -299,7 +292,10 @@ def frexp(input, *, out=None):
     if input.dtype.category < 2:
         raise RuntimeError("ember.frexp() only supports floating-point dtypes")
     exponent = Tensor._make(input._xp.frexp(input._data)[1].astype('int32'), input._device)
-    _result = _Frexp(FrexpMantissa.apply(input), exponent)
+    mantissa = FrexpMantissa.apply(input)
+    if mantissa._grad_fn is not None:     # (PyTorch's node keeps the exponent tensor it returned)
+        mantissa._grad_fn.__dict__['exponent_returned'] = exponent
+    _result = _Frexp(mantissa, exponent)
     return _result if out is None else write_out('frexp', _result, out)
 
 

@@ -224,7 +224,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
         raise IndexError("index_reduce_(): Index is supposed to be a vector")
     from ember.ops import _one_node
     _result = _one_node.one_node(IndexReduce, lambda x, src: _index_reduce_value(x, dim, index, src, reduce, include_self),
-                                 (input, source), index._data, dim, reduce, include_self)
+                                 (input, source), index, dim, reduce, include_self)
     return _result if out is None else write_out('index_reduce', _result, out)
 
 
@@ -274,5 +274,5 @@ def index_copy(input, dim, index, source, *, out=None):
         raise IndexError("index_copy_(): Index should have dimension 1 or 0 (got 2)")
     if index.dtype.name != 'int64':
         raise RuntimeError("index_copy_(): Expected a long tensor for index, but got " + str(index.dtype))
-    _result = IndexCopy.apply(input, dim, index.reshape(-1), source)
+    _result = IndexCopy.apply(input, dim, index if index.ndim == 1 else index.reshape(-1), source)
     return _result if out is None else write_out('index_copy', _result, out)

@@ -2344,6 +2344,8 @@ def unfold(input, dimension, size, step):
 
 class Unfold(Primitive):
     node_name = 'UnfoldBackward0'
+    saved_attrs = {'dimension': _sa.item('args', 1, _sa.as_int64), 'self_sym_sizes': _sa.item('args', 0, tuple),
+                   'size': _sa.item('args', 2), 'step': _sa.item('args', 3)}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod

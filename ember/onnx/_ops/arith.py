@@ -176,7 +176,7 @@ def _logaddexp2(b, c):
     b.op('Add', [b.op('Max', [a, o]), soft], [c.out])
 
 
-@converts('Ldexp', 'LdexpByInt')
+@converts('Ldexp')
 def _ldexp(b, c):
     b.op('Mul', [c.x(0, b, c.dtype), b.op('Pow', [_scalar(b, c, 2), c.x(1, b, c.dtype)])], [c.out])
 
