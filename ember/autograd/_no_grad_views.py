@@ -62,7 +62,7 @@ def mark(view, src, inference, tied):
     """Make ``view`` (of ``src``) one made without recording (``inference``: in inference mode, or a view of
     such a view); ``tied``: its root base requires grad, which it then reports."""
     made = _new(InferenceModeView if inference or src._no_grad_view.__class__ is InferenceModeView else NoGradView)
-    made.version = view._version_counter.value
+    made.version = src._version_counter.value
     view._no_grad_view = made
     if tied:
         view._requires_grad = True
@@ -75,7 +75,7 @@ def inherit(view, src):
     (PyTorch's creation meta passes from a view to views of it)."""
     made = src._no_grad_view
     view._no_grad_view = again = _new(made.__class__)
-    again.version = view._version_counter.value
+    again.version = src._version_counter.value     # (the same counter: view may not hold it yet)
     if not made.tied:
         again.tied = False
 
