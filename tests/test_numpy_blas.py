@@ -44,3 +44,44 @@ def test_linear_through_blas_copy_gives_numpys_bits(bias, monkeypatch):
     monkeypatch.setattr(linear_module, 'transpose_into', lambda a, out: False)
     plain = F.linear(x, w, b if bias else None)
     assert np.array_equal(fast.numpy().view(np.uint32), plain.numpy().view(np.uint32))
+
+
+needs_row_copy = pytest.mark.skipif(_numpy_blas._row_copy() is None,
+                                    reason="this NumPy's BLAS has no reachable domatcopy")
+
+
+@needs_row_copy
+def test_copy_rows_moves_every_bit_pattern():
+    # random words cover NaN, subnormal and infinity patterns of the doubles they are copied as
+    words = np.random.default_rng(1).integers(0, 1 << 32, 16 * 100, dtype=np.uint64).astype(np.uint32)
+    words[:16] = [0x7f800001, 0x7fc00000, 0x00000001, 0x80000000, 0x7ff00000, 0x00000001, 0xffffffff, 0x7ff40000] * 2
+    half = np.empty(8 * 100, np.uint32)
+    assert _numpy_blas.copy_rows(words[8:], half, 100, 4, 8, 4)
+    assert np.array_equal(half, words.reshape(-1, 16)[:, 8:].ravel())
+    back = np.zeros_like(words)
+    assert _numpy_blas.copy_rows(half, back[8:], 100, 4, 4, 8)
+    assert np.array_equal(back.reshape(-1, 16)[:, 8:], words.reshape(-1, 16)[:, 8:])
+    assert not back.reshape(-1, 16)[:, :8].any()
+
+
+def test_copy_rows_declines_what_it_cannot_address():
+    words = np.zeros(64, np.uint32)
+    dst = np.empty(32, np.uint32)
+    assert not _numpy_blas.copy_rows(words[1:], dst, 4, 4, 8, 4)          # 4 bytes off an 8-byte boundary
+    assert not _numpy_blas.copy_rows(words[::2], dst, 2, 4, 8, 4)         # not contiguous
+    words.flags.writeable = False
+    assert not _numpy_blas.copy_rows(words, dst, 4, 4, 8, 4)              # read-only
+
+
+@pytest.mark.parametrize('blas', [True, False])
+def test_normal_halves_split_and_join_by_either_copy(blas, monkeypatch):
+    from ember._random import draw
+    if not blas:
+        monkeypatch.setattr(_numpy_blas, 'copy_rows', lambda *args: False)
+    words = np.arange(16 * 37, dtype=np.uint32)
+    first, second = draw._Halves(40, np.uint32).split(words)
+    assert np.array_equal(first, words.reshape(-1, 16)[:, :8].ravel())
+    assert np.array_equal(second, words.reshape(-1, 16)[:, 8:].ravel())
+    out = np.zeros_like(words)
+    draw._Halves.join(first, second, out)
+    assert np.array_equal(out, words)

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from ember._random import exact, swap_shuffle
+from ember.backend import _numpy_blas
 from ember._random.libm_log1p import log1p_neg
 from ember._random.avx_math import NormalKernel32
 
@@ -207,9 +208,10 @@ def _blocks16(d, pairs):
 
 class _Halves:
     """Blocks of 16 numbers split into their first and last 8 (contiguous buffers), and joined
-    back.  Each half of a block is one item of 8 numbers, so a view with items of that size moves
-    a half with one copy per item: NumPy on the (blocks, 8) strided views loops 8 elements at a
-    time, which made the arithmetic on them several times slower than on contiguous arrays."""
+    back: NumPy on the (blocks, 8) strided views loops 8 elements at a time, which made the
+    arithmetic on them several times slower than on contiguous arrays.  The copies are BLAS's
+    row copy where NumPy's BLAS has one (a half of a block is a row of 8-byte items), else NumPy's
+    copy of items of a half's size (one copy call per item: about 1.5 times the time)."""
 
     def __init__(self, blocks, dtype):
         self.first = np.empty(blocks * 8, dtype)
@@ -218,13 +220,21 @@ class _Halves:
 
     def split(self, src):
         k = src.size // 2
-        items = src.view(self.item)
-        np.copyto(self.first[:k].view(self.item), items[0::2])
-        np.copyto(self.second[:k].view(self.item), items[1::2])
-        return self.first[:k], self.second[:k]
+        first, second = self.first[:k], self.second[:k]
+        cols = src.itemsize           # 8-byte items in a half of a block
+        if not (_numpy_blas.copy_rows(src, first, k // 8, cols, 2 * cols, cols)
+                and _numpy_blas.copy_rows(src[8:], second, k // 8, cols, 2 * cols, cols)):
+            items = src.view(self.item)
+            np.copyto(first.view(self.item), items[0::2])
+            np.copyto(second.view(self.item), items[1::2])
+        return first, second
 
     @staticmethod
     def join(first, second, dst):
+        cols = dst.itemsize
+        if (_numpy_blas.copy_rows(first, dst, first.size // 8, cols, cols, 2 * cols)
+                and _numpy_blas.copy_rows(second, dst[8:], second.size // 8, cols, cols, 2 * cols)):
+            return
         item = f'V{8 * dst.dtype.itemsize}'
         items = dst.view(item)
         np.copyto(items[0::2], first.view(item))
@@ -233,26 +243,33 @@ class _Halves:
 
 class _NormalBlocks32:
     """The float32 kernel on runs of blocks of 16 words, with its buffers allocated once: a
-    block's first 8 words give the radii, its last 8 the angles."""
+    block's first 8 words give the radii, its last 8 the angles.  A run of words (up to the
+    words drawn at a time) is split into its halves and its normals joined back in one copy each,
+    the kernel going over it a cache-sized chunk at a time."""
 
     def __init__(self, blocks):
-        self.chunk = max(1, min(blocks, _CHUNK_BLOCKS32))
-        self.kernel = NormalKernel32(self.chunk * 8)
-        self.halves = _Halves(self.chunk, np.uint32)
-        # a chunk's cosine and sine normals side by side, so that the affine step is one call
-        self.both = np.empty(2 * self.chunk * 8, np.float32)
+        self.run = max(1, min(blocks, _STREAM_WORDS // 16))
+        self.chunk = min(self.run, _CHUNK_BLOCKS32) * 8
+        self.kernel = NormalKernel32(self.chunk)
+        self.halves = _Halves(self.run, np.uint32)
+        # a run's cosine and sine normals side by side, so that the affine step is one call
+        self.both = np.empty(2 * self.run * 8, np.float32)
         self._fused = None      # buffers of the general fma(v, std, mean), made on first use
 
     def __call__(self, words, out, mean, std):
         """Normals of every block of ``words`` (uint32, a multiple of 16 of them) into ``out``."""
         blocks = words.size // 16
         plain = (mean == 0 and _product_stays_normal(std)) or _scales_exactly(std)
-        for start in range(0, blocks, self.chunk):
-            stop = min(start + self.chunk, blocks)
+        for start in range(0, blocks, self.run):
+            stop = min(start + self.run, blocks)
             wa, wb = self.halves.split(words[start * 16:stop * 16])
             k = wa.size
             both = self.both[:2 * k]
-            zero_radius = self.kernel.pairs(wa, wb, both[:k], both[k:])
+            first, second = both[:k], both[k:]
+            zero_radius = False
+            for i in range(0, k, self.chunk):
+                j = min(i + self.chunk, k)
+                zero_radius |= self.kernel.pairs(wa[i:j], wb[i:j], first[i:j], second[i:j])
             if plain:
                 _affine32_plain(both, mean, std, zero_radius)
             else:

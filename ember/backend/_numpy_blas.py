@@ -61,6 +61,7 @@ def function(name, argtypes, works):
 # a read-only buffer cannot be viewed so and takes ndarray.ctypes
 _byref = ctypes.byref
 _view = ctypes.c_char.from_buffer
+_address = ctypes.addressof
 
 
 def pointer(a):
@@ -93,4 +94,47 @@ def transpose_into(a, out):
         return False
     rows, cols = a.shape
     fn(_ROW_MAJOR, _TRANSPOSE, rows, cols, 1.0, pointer(a), cols, pointer(out), rows)
+    return True
+
+
+
+_NO_TRANSPOSE = 111
+# bit patterns a copy through floating-point arithmetic would change: signalling and quiet NaNs,
+# subnormals, infinities and signed zeros
+_TRICKY_WORDS = np.array([0x7ff0000000000001, 0xfff4000000000000, 0x7ff8000000000001, 0x0000000000000001,
+                          0x800fffffffffffff, 0x8000000000000000, 0x7ff0000000000000, 0x3ff0000000000001],
+                         np.uint64)
+_ROW_COPY = []
+
+
+def _row_copy():
+    if not _ROW_COPY:
+        argtypes = (ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_double, ctypes.c_void_p,
+                    ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64)
+
+        def works(fn):
+            a = np.tile(_TRICKY_WORDS, 6).reshape(6, 8)
+            b = np.zeros((6, 3), np.uint64)
+            fn(_ROW_MAJOR, _NO_TRANSPOSE, 6, 3, 1.0, a.ctypes.data, 8, b.ctypes.data, 3)
+            return bool((b == a[:, :3]).all())
+        _ROW_COPY.append(function('domatcopy', argtypes, works))
+    return _ROW_COPY[0]
+
+
+def copy_rows(src, dst, rows, cols, src_row, dst_row):
+    """Copy ``rows`` rows of ``cols`` 8-byte items from ``src`` to ``dst`` (C-contiguous writeable arrays
+    holding them, 8-byte aligned), a row every ``src_row`` items in ``src`` and every ``dst_row`` in
+    ``dst``, bit for bit, by BLAS's domatcopy with a scale of 1 (found at first use to copy NaN and
+    subnormal patterns unchanged): NumPy's strided copy of such short runs makes a call per run.
+    Returns whether it was done."""
+    fn = _row_copy()
+    if fn is None:
+        return False
+    try:
+        s, d = _view(src), _view(dst)
+    except (TypeError, ValueError, BufferError):     # read-only or not contiguous
+        return False
+    if (_address(s) | _address(d)) & 7:
+        return False
+    fn(_ROW_MAJOR, _NO_TRANSPOSE, rows, cols, 1.0, _byref(s), src_row, _byref(d), dst_row)
     return True
