@@ -34,10 +34,6 @@ KNOWN = {
     "in other layouts (strides)",
     ('MmBackward0', 'pca_lowrank'): "the random projection is drawn by a different stream and the factors kept "
     "in other layouts (strides)",
-    ('NativeBatchNormBackward0', 'native_batch_norm'): "running_mean/running_var show equal values but new tensor "
-    "objects (the node keeps their arrays, not the tensors given)",
-    ('IndexPutBackward0', '__setitem__'): "indexed assignment's node does not describe indices/accumulate yet",
-    ('IndexPutBackward0', 'index_put'): "index_put's node does not describe indices/accumulate yet",
 }
 
 

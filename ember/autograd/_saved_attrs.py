@@ -316,6 +316,16 @@ def stats_field(index, shape_of):
     return kept_tensor(compute)
 
 
+def given_tensor(name, index):
+    """Element ``index`` of the tensors an op's wrapper kept on the node (``node.<name>``) as given: PyTorch's
+    node keeps those very tensor objects (batch norm's running statistics, which the forward updates in place)."""
+    def compute(node):
+        kept = node.__dict__.get(name)
+        return None if kept is None else kept[index]
+    compute.__name__ = f'{name}[{index}]'
+    return kept_tensor(compute)
+
+
 def kept_array(name, index):
     """Element ``index`` of a tuple of arrays (or None) the forward kept, shown as a tensor (unversioned)."""
     def compute(node):

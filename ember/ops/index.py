@@ -459,6 +459,7 @@ class IndexPut(Primitive):
     """out-of-place ``x[key] = value``: the recorded form of setitem with an advanced key."""
     node_name = 'IndexPutBackward0'
     _scalar_edges = True     # a number written shows as PyTorch's (None, 0) edge
+    saved_attrs = {'accumulate': _sa.field('accumulate'), 'indices': _sa.advanced_indices}  # read lazily
 
     @staticmethod
     def forward(ctx, x, value, key, accumulate=False):

@@ -63,7 +63,8 @@ class NativeBatchNorm(Primitive):
     saved_attrs = {'eps': _sa.item('args', 1), 'input': _sa.saved(0),
                    'result1': _sa.stats_field(0, lambda node: (node.input_shape[1] if node.args[0] else 0,)),
                    'result2': _sa.stats_field(1, lambda node: (node.input_shape[1] if node.args[0] else 0,)),
-                   'running_mean': _sa.kept_array('running', 0), 'running_var': _sa.kept_array('running', 1),
+                   'running_mean': _sa.given_tensor('running_given', 0),
+                   'running_var': _sa.given_tensor('running_given', 1),
                    'training': _sa.item('args', 0), 'weight': _sa.saved(1)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
@@ -75,7 +76,6 @@ class NativeBatchNorm(Primitive):
         ctx.args = (training, eps, axes, shape)
         ctx.input_shape = x.shape
         ctx.save_for_backward(x, weight)
-        ctx.running = (running_mean, running_var)   # (for grad_fn._saved_running_*: not versioned, updated in place)
         low = getattr(ctx, '_opmath_dtype', None)
         if training and low is not None and x.size:
             return _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape, running_mean)
@@ -219,6 +219,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for name, t in (('running_mean', running_mean), ('running_var', running_var), ('weight', weight), ('bias', bias)):
         _check_size(input, name, t)
     y, mean, var = NativeBatchNorm.apply(input, weight, bias, running_mean, running_var, bool(training), eps)
+    if y._grad_fn is not None:    # (its node shows the running statistics given: grad_fn._saved_running_*)
+        y._grad_fn.__dict__['running_given'] = (running_mean, running_var)
     # NOTE: an empty batch leaves the running statistics as they were (as PyTorch does)
     if training and running_mean is not None and momentum is not None and input.numel():
         n = input.numel() // input.shape[1]
