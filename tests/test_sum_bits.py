@@ -217,3 +217,26 @@ def test_column_sums_fast_path_adds_as_the_general_path(dtype, threads, monkeypa
             assert cascade.cascade_sum(x, (-2,), True).shape == (1, c)
     assert cascade._column_sums(np.ones((64, 10), dtype)) is not None      # (the fast path is taken)
     assert cascade._column_sums(np.ones((64, 512), dtype)) is not None
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_nll_sum_of_a_batch_adds_as_the_target_loop(dtype):
+    """nll_loss's sum of up to 256 targets, none ignored, takes two levels in a few calls (``_nll_sum_short``):
+    the same total as the eight levels of the one-target-at-a-time loop, signed zeros, infinities and NaN
+    included, at every length."""
+    rng = np.random.default_rng(14)
+    for n in range(1, 300):
+        for variant in range(3):
+            x = (rng.standard_normal(n) * 10.0 ** rng.uniform(-6, 6, n)).astype(dtype)
+            if variant == 1:
+                x[:] = -0.0
+            elif variant == 2:
+                x[rng.random(n) < 0.3] = -0.0
+                x[rng.integers(0, n)] = rng.choice([np.inf, -np.inf, np.nan])
+            power = max(4, cascade._ceil_log2(n) // 8)
+            want = x.dtype.type(0)
+            for level in cascade._nll_levels_loop(x, np.arange(n), power):
+                want = want + level
+            got = cascade.nll_sum(x)
+            assert np.asarray(got).tobytes() == np.asarray(want, dtype).tobytes(), (n, variant)
+            assert type(got) is type(want)
