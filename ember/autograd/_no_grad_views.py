@@ -80,16 +80,6 @@ def inherit(view, src):
         again.tied = False
 
 
-def refuse_assignment(view, key):
-    """``view[key] = value`` recorded into ``view``, made without recording: PyTorch indexes it (with grad mode
-    on, so the indexed view inherits its mode) and writes into that, or into ``view`` itself when the key
-    selects all of it; the refusal names what was written."""
-    target = view[key]
-    if target._grad_fn is None or target._data.__array_interface__ == view._data.__array_interface__:
-        target = view
-    raise RuntimeError(message(target, view._no_grad_view.mode, indirect=False))
-
-
 def message(view, mode, indirect):
     """PyTorch's refusal for ``view``, made in ``mode``: written in place (``indirect`` False), or read after
     its base or another view of it was (True)."""

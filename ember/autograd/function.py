@@ -1385,6 +1385,8 @@ def _mark_view(cls, src, view_args, r):
             fn = CustomFunctionView(fn)
         elif isinstance(parent_fn, ReplayedView):       # a view of view_as_real's result, ...
             fn = ReplayedView(fn, _as_strided_to(r), parent_fn)
+        elif isinstance(parent_fn, (MultiOutputView, ViewOfMultiOutput)) and _grad_state.enabled:
+            fn = ViewOfMultiOutput(fn)                   # (a view of a piece of split/unbind/chunk)
         if src._no_grad_view is not None and _grad_state.enabled:
             _no_grad_views.inherit(r, src)
     r._base = base
@@ -1448,6 +1450,18 @@ class MultiOutputView:
 
     def __call__(self, t):
         return self.fn(t)[self.k]
+
+
+class ViewOfMultiOutput:
+    """The view function of a view made with grad mode on of a piece of a view op with several outputs (or of a
+    view of one): PyTorch refuses in-place changes to it as to the piece itself, naming the view's own node."""
+    __slots__ = ('fn',)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, t):
+        return self.fn(t)
 
 
 class ReplayedView:

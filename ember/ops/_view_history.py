@@ -10,7 +10,8 @@ Function's returned input) get a node that raises PyTorch's error where the view
 """
 from ember import backend
 from ember.autograd import _no_grad_views
-from ember.autograd.function import (CustomFunctionView, Function, MultiOutputView, Node, ReplayedView, _node_class_of,
+from ember.autograd.function import (CustomFunctionView, Function, MultiOutputView, Node, ReplayedView,
+                                     ViewOfMultiOutput, _node_class_of,
                                      input_of, record_node)
 from ember.ops.inplace_views import AsStrided, as_strided, storage_size
 
@@ -19,7 +20,7 @@ def regenerate(view, base):
     """Give ``view`` (of ``base``, whose memory was just written) its history continuing from ``base``'s."""
     fn = view._view_fn
     made = view._no_grad_view      # (a view, made with grad mode on, of a view made without recording)
-    if made is not None or isinstance(fn, (MultiOutputView, CustomFunctionView)):
+    if made is not None or isinstance(fn, (MultiOutputView, ViewOfMultiOutput, CustomFunctionView)):
         text = _no_grad_views.message(view, made.mode, indirect=True) if made is not None else \
             _forbidden_message(view, fn)
         view._grad_fn, view._output_nr = _ForbiddenView.made(text), 0
@@ -70,12 +71,9 @@ _node_class_of(AsStrided).meta = _GeometryOfArrays()
 
 
 def _forbidden_message(view, fn):
-    from ember.ops.inplace import _node_op_name
-    if isinstance(fn, MultiOutputView):
-        return (f"Output {fn.k} of {_node_op_name(fn.node_name)} is a view and its base or another view of its "
-                "base has been modified inplace. This view is the output of a function that returns multiple "
-                "views. Such functions do not allow the output views to be modified inplace. You should replace "
-                "the inplace operation by an out-of-place one.")
+    from ember.ops.inplace import _multi_output_message, _node_op_name
+    if isinstance(fn, (MultiOutputView, ViewOfMultiOutput)):
+        return _multi_output_message(view, "its base or another view of its base has been")
     node = view._grad_fn
     name = _node_op_name(node.name()) if node is not None else 'Function'
     return (f"Output {view._output_nr} of {name} is a view and its base or another view of its base has been "

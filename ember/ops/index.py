@@ -12,7 +12,8 @@ from ember.autograd import _op_observers as _observe
 from ember._device import CPU as _CPU
 from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
 from ember.autograd import function as _function
-from ember.autograd.function import Primitive, input_of, record_node, unrecorded_view
+from ember.autograd.function import (MultiOutputView, Primitive, ViewOfMultiOutput, input_of, record_node,
+                                     unrecorded_view)
 from ember.autograd._recorded_steps import record_step
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
 from ember.ops import _argparse, _basic_assign
@@ -537,8 +538,9 @@ def setitem(input, key, value):
     recording = grad_mode._state.enabled and (input._requires_grad or getattr(value, '_requires_grad', False))
     if k[1] is None and recording and input._grad_fn is None and input._requires_grad:
         if input._no_grad_view is not None:     # (a view made without recording)
-            from ember.autograd._no_grad_views import refuse_assignment
-            refuse_assignment(input, key)
+            from ember.autograd import _no_grad_views
+            _refuse_assignment(input, key, k[0], lambda t: _no_grad_views.message(
+                t, input._no_grad_view.mode, indirect=False))
         # PyTorch indexes first (a view of the leaf), then copies into it; a key selecting all of it, the leaf
         raise RuntimeError(("a leaf Variable" if _basic_assign.selects_whole(k[0], input.shape) else
                             "a view of a leaf Variable") + " that requires grad is being used in an in-place "
@@ -565,8 +567,19 @@ def setitem(input, key, value):
     fast = _fast_setitem(k)
     if recording and k[1] is None:
         basic = k[0]
+        if input._requires_grad and isinstance(input._view_fn, (MultiOutputView, ViewOfMultiOutput)):
+            from ember.ops.inplace import _multi_output_message
+            _refuse_assignment(input, key, basic, lambda t: _multi_output_message(t, "is being"))
         return apply_inplace(input, compute, value, fast=fast, record=lambda t, v: _record_basic(t, basic, v, fast))
     return apply_inplace(input, compute, value, fast=fast)
+
+
+def _refuse_assignment(input, key, basic, text_for):
+    """Refuse a recorded ``input[key] = value`` into a view PyTorch may not write with grad mode on: PyTorch
+    indexes ``input`` first (with grad mode on, so the indexed view inherits the refusal) and writes into that
+    view, or into ``input`` itself when the key selects all of it; ``text_for(target)`` is the refusal."""
+    target = input if _basic_assign.selects_whole(basic, input.shape) else input[key]
+    raise RuntimeError(text_for(target))
 
 
 _CONVERTED_NUMBERS = frozenset((int, float, complex))

@@ -15,7 +15,8 @@ from ember._dtype import FLOAT8_NUMS, RESTRICTED_NUMS
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import _no_grad_views, _op_observers as _observe
 from ember.autograd import grad_mode
-from ember.autograd.function import CustomFunctionView, MultiOutputView, Node, Primitive, _node_class_of
+from ember.autograd.function import (CustomFunctionView, MultiOutputView, Node, Primitive, ViewOfMultiOutput,
+                                     _node_class_of)
 from ember.ops import _argparse, _float8
 from ember.ops._argparse import FAILURES
 from ember.ops._registry import op
@@ -32,12 +33,8 @@ def check_inplace(t):
         if t._grad_fn is None and t._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         # (the views PyTorch cannot rebase are refused before a view of a leaf is, as in PyTorch)
-        if t._requires_grad and isinstance(t._view_fn, MultiOutputView):
-            op = _node_op_name(t._view_fn.node_name)
-            raise RuntimeError(f"Output {t._view_fn.k} of {op} is a view and is being modified inplace. This view "
-                               "is the output of a function that returns multiple views. Such functions do not "
-                               "allow the output views to be modified inplace. You should replace the inplace "
-                               "operation by an out-of-place one.")
+        if t._requires_grad and isinstance(t._view_fn, (MultiOutputView, ViewOfMultiOutput)):
+            raise RuntimeError(_multi_output_message(t, "is being"))
         if t._requires_grad and isinstance(t._view_fn, CustomFunctionView):
             raise RuntimeError(f"Output {t._output_nr} of {_node_op_name(t._grad_fn.name())} is a view and is being "
                                "modified inplace. This view was created inside a custom Function (or because an "
@@ -54,6 +51,25 @@ def check_inplace(t):
                                    "operation.")
     if not getattr(t._data.flags, 'writeable', True):  # NumPy marks expand()ed memory read-only
         _writable_unless_overlapping(t)     # (after autograd's refusals, as PyTorch's kernel checks after them)
+
+
+_MULTI_OUTPUT = (" This view is the output of a function that returns multiple views. Such functions do not allow the "
+                 "output views to be modified inplace. You should replace the inplace operation by an out-of-place "
+                 "one.")
+
+
+def _multi_output_message(t, what):
+    """PyTorch's refusal for ``t``, a piece of split/unbind/chunk (or a view of one made with grad mode on), that
+    ``what`` ("is being" / "its base or another view of its base has been") modified in place."""
+    fn = t._view_fn
+    if t._grad_fn is None:      # (its base does not require grad: PyTorch's text then says no_grad mode)
+        return f"A view was created in no_grad mode and {what} modified inplace with grad mode enabled." + \
+            _MULTI_OUTPUT
+    if isinstance(fn, MultiOutputView):
+        k, name = fn.k, fn.node_name
+    else:
+        k, name = t._output_nr, t._grad_fn.name()
+    return f"Output {k} of {_node_op_name(name)} is a view and {what} modified inplace." + _MULTI_OUTPUT
 
 
 def _node_op_name(node_name):
@@ -180,10 +196,8 @@ def apply_inplace(t, compute, *args, fast=None, record=None):
         t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     if recording and expanded:
         refuse_recorded_write_into_expanded()
-    if recording and t._base is not None and not _made_while_recording(t):
-        made = t._no_grad_view
-        raise RuntimeError(_no_grad_views.message(t, made.mode if made is not None else _no_grad_views.NO_GRAD,
-                                                  indirect=False))
+    if recording and t._base is not None:
+        _refuse_unrebasable_view(t)
     if not recording:
         if fast is not None:
             fast(t, *args)
@@ -206,6 +220,17 @@ def apply_inplace(t, compute, *args, fast=None, record=None):
         _rebase_view(t, res, (snap._grad_fn, snap._output_nr) if snap._grad_fn is not None else (None, 0))
     _rederive_other_views(t)
     return t
+
+
+def _refuse_unrebasable_view(t):
+    """PyTorch's refusal of a recorded write into view ``t`` that does not itself require grad (an operand does):
+    one made without recording, or a piece of split/unbind/chunk (or a view of one)."""
+    if not _made_while_recording(t):
+        made = t._no_grad_view
+        raise RuntimeError(_no_grad_views.message(t, made.mode if made is not None else _no_grad_views.NO_GRAD,
+                                                  indirect=False))
+    if isinstance(t._view_fn, (MultiOutputView, ViewOfMultiOutput)):
+        raise RuntimeError(_multi_output_message(t, "is being"))
 
 
 def _made_while_recording(view):
