@@ -53,7 +53,45 @@ def _log_softmax_backward_data(grad_output, output, dim, input_dtype):
 
 
 def _softmax_backward_data(grad_output, output, dim, input_dtype):
-    """The gradient of ``softmax`` from its output: ``output * (grad - (grad * output).sum(dim))``."""
+    """The gradient of ``softmax`` from its output: ``output * (grad - (grad * output).sum(dim))``, in the
+    gradient's dtype, with PyTorch's CPU kernel's bits for float32 and half types where no gradient of it
+    is recorded. ``input_dtype`` matters as in PyTorch's CPU kernel: a float32 gradient of a float16 input
+    (the half-to-float case only CUDA computes) is refused."""
+    import numpy as np
+
+    import ember
+    from ember._tensor import Tensor, _scalar_type_name
+    from ember._threads import intra_op_threads
+    from ember.numerics import ENABLED
+    from ember.ops import _softmax_grad_bits
+    from ember.ops._half import is_half_array
+    from ember.ops._util import wrap_dim
+    if grad_output.shape != output.shape:
+        raise RuntimeError(f"Expected tensor for argument #1 'grad' to have same size as tensor for argument #2 "
+                           f"'output'; but {list(grad_output.shape)} does not equal {list(output.shape)} (while "
+                           f"checking arguments for softmax_backward)")
+    ndim = max(grad_output.dim(), 1)
+    dim = wrap_dim(dim, ndim)
+    if not grad_output.dtype.is_floating_point or grad_output.dtype.itemsize == 1:
+        kernel = 'softmax_backward_lastdim_kernel_impl' if dim == ndim - 1 else 'softmax_backward_kernel_impl'
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_scalar_type_name(grad_output.dtype)}\'')
+    # the result's dtype (PyTorch's: the gradient's, but half for a float32 gradient of a float16 input),
+    # then the output's, must be the gradient's, which the kernel reads them as
+    result = ember.float16 if grad_output.dtype == ember.float32 and input_dtype == ember.float16 else \
+        grad_output.dtype
+    for other in (result, output.dtype):
+        if other != grad_output.dtype:
+            raise RuntimeError(f'expected scalar type {_scalar_type_name(grad_output.dtype)} but found '
+                               f'{_scalar_type_name(other)}')
+    g, y = grad_output._data, output._data
+    recorded = ember.is_grad_enabled() and (grad_output.requires_grad or output.requires_grad)
+    if not recorded and ENABLED[0] and type(g) is np.ndarray and type(y) is np.ndarray and y.size:
+        if y.dtype == np.float32:
+            gx = _softmax_grad_bits.softmax_backward(g, y, dim, intra_op_threads())
+            return Tensor._make(gx, grad_output._device)
+        if is_half_array(y):
+            gx = _softmax_grad_bits.half_softmax_backward(g, y, dim, intra_op_threads())
+            return Tensor._make(gx, grad_output._device)
     return output * (grad_output - (grad_output * output).sum(dim, keepdim=True))
 
 

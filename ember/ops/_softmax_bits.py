@@ -325,12 +325,7 @@ def _lane_sum(v):
     """A vector reduction's sum of each row of ``v`` (rows along the last axis)."""
     n = v.shape[-1]
     if n < LANES:
-        if v.size < 2 * n:      # one row: NumPy would sum it as one run, in pairs (a loop of n steps)
-            return _running(v, axis=-1)
-        # one value after another from zero: NumPy's reduction over the leading axis of the rows turned
-        # into columns adds whole columns in order (a Python loop over a batch's 10 classes cost 5x)
-        columns = v.transpose((v.ndim - 1,) + tuple(range(v.ndim - 1)))   # (moveaxis's checks cost more)
-        return np.add.reduce(np.ascontiguousarray(columns), axis=0, initial=0.0)
+        return _sum_in_order(v)
     acc = _lane_accumulators(v)
     rest = n % LANES
     if rest:
@@ -338,23 +333,36 @@ def _lane_sum(v):
     return _add_lanes(acc)
 
 
-def _lane_accumulators(v):
-    """The vector accumulator of each row of ``v`` (at least ``LANES`` values) after its whole vectors:
-    lane ``k`` holds the values ``k, k + LANES, ...`` added one after another (lanes last; may be a view)."""
+def _sum_in_order(v):
+    """Each row of ``v`` (rows along the last axis) summed one value after another from zero."""
     n = v.shape[-1]
-    whole = n // LANES
+    if v.size < 2 * n:      # one row: NumPy would sum it as one run, in pairs (a loop of n steps)
+        return _running(v, axis=-1)
+    # NumPy's reduction over the leading axis of the rows turned into columns adds whole columns in order
+    # (a Python loop over a batch's 10 classes cost 5x)
+    columns = v.transpose((v.ndim - 1,) + tuple(range(v.ndim - 1)))   # (moveaxis's checks cost more)
+    return np.add.reduce(np.ascontiguousarray(columns), axis=0, initial=0.0)
+
+
+def _lane_accumulators(v, lanes=None):
+    """The vector accumulator of each row of ``v`` (at least ``lanes`` values, by default ``LANES``) after
+    its whole vectors: lane ``k`` holds the values ``k, k + lanes, ...`` added one after another (lanes
+    last; may be a view)."""
+    lanes = lanes or LANES
+    n = v.shape[-1]
+    whole = n // lanes
     if 2 <= whole < 8 and v.flags.c_contiguous:
         # a few vectors a row: whole-array shifts by one vector, each adding the next vector into every
-        # position (the first LANES of each row are the lanes; the rest is thrown away). Per-row
-        # slices of LANES values cost NumPy a call per row and step: at 4096 rows of 64, 4x the time
+        # position (the first ``lanes`` of each row are the lanes; the rest is thrown away). Per-row
+        # slices of a vector each cost NumPy a call per row and step: at 4096 rows of 64, 4x the time
         flat = v.reshape(-1)
         m = flat.size
         buf = np.empty(m, v.dtype)
-        np.add(flat[:m - LANES], flat[LANES:], out=buf[:m - LANES])
+        np.add(flat[:m - lanes], flat[lanes:], out=buf[:m - lanes])
         for b in range(2, whole):
-            buf[:m - b * LANES] += flat[b * LANES:]
-        return buf.reshape(v.shape)[..., :LANES]
-    blocks = v[..., :whole * LANES].reshape(v.shape[:-1] + (whole, LANES))
+            buf[:m - b * lanes] += flat[b * lanes:]
+        return buf.reshape(v.shape)[..., :lanes]
+    blocks = v[..., :whole * lanes].reshape(v.shape[:-1] + (whole, lanes))
     return _running(blocks, axis=-2)
 
 
@@ -449,9 +457,11 @@ def _softmax_vector_positions(outer, inner, size, threads):
     """Which (outer, inner) positions PyTorch's non-last-dim softmax computes as vectors: whole
     runs of 16 along ``inner`` inside each thread's share of the ``outer * inner`` positions."""
     total = outer * inner
-    grain = max(_GRAIN // size, 1)
+    # PyTorch 2.13's kernel asks for a grain of min(GRAIN_SIZE / size, 1), not max: one position, so that
+    # any two positions are split between threads (none only for a dim longer than GRAIN_SIZE)
+    grain = min(_GRAIN // size, 1)
     if total > grain and total > 1 and threads > 1:
-        workers = min(threads, -(-total // grain))
+        workers = min(threads, -(-total // grain)) if grain else threads
         chunk = -(-total // workers)
         bounds = [(b, min(total, b + chunk)) for b in range(0, total, chunk)]
     else:

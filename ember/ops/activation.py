@@ -277,10 +277,16 @@ class Softmax(Primitive):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        if not grad_mode._state.enabled and type(y._data) is np.ndarray and y._data.dtype == np.float32 \
-                and type(g._data) is np.ndarray and g._data.dtype == np.float32 and y._data.size and _PYTORCH_BITS[0]:
+        yd, gd = y._data, g._data
+        if not grad_mode._state.enabled and _PYTORCH_BITS[0] and type(yd) is np.ndarray and type(gd) is np.ndarray \
+                and yd.dtype == gd.dtype and yd.size:
             # PyTorch's kernel's order and roundings, bit for bit (also under a forward that was not)
-            return Tensor._make(_softmax_grad_bits.softmax_backward(g._data, y._data, ctx.dim), g._device), None
+            if yd.dtype == np.float32:
+                gx = _softmax_grad_bits.softmax_backward(gd, yd, ctx.dim, intra_op_threads())
+                return Tensor._make(gx, g._device), None
+            if is_half_array(yd):
+                gx = _softmax_grad_bits.half_softmax_backward(gd, yd, ctx.dim, intra_op_threads())
+                return Tensor._make(gx, g._device), None
         if not grad_mode._state.enabled and type(y._data) is np.ndarray and y._data.dtype.kind == 'f' \
                 and g._data.dtype == y._data.dtype and y._data.ndim:
             # first order: the same steps on the arrays, in place, without an op dispatch per step
