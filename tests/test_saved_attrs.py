@@ -23,8 +23,6 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs
 # (node, row) pairs whose attributes differ from PyTorch's, each saying why; test_known_differences keeps them
 # honest (strict xfail: one that comes to match must go from here)
 KNOWN = {
-    ('LOBPCGAutogradFunctionBackward', 'lobpcg'): "PyTorch's node is a Python autograd.Function's, which shows its "
-    "saved tensors as _raw_saved_tensors alone; ember's one node names them (result, result1, saved0)",
     ('LinalgEighBackward0', 'linalg.eigvalsh'): "eigenvectors' signs are LAPACK's choice (NumPy's and PyTorch's "
     "builds choose differently for one matrix of the batch)",
     ('LinalgSvdBackward0', 'svd'): "singular vectors' signs are LAPACK's choice",
@@ -275,3 +273,29 @@ def test_raw_saved_list_of_index_tensors_takes_hooks_each():
         raws[0].register_hooks(lambda t: t, lambda p: p)
     raws[1].register_hooks(lambda t: t.tolist(), lambda p: ember.tensor(p))
     assert raws[1].data == [0, 3, 3] and node._saved_indices[1].tolist() == [0, 3, 3]
+
+
+def test_user_function_node_shows_its_saved_tensors_as_one_raw_tuple():
+    # as PyTorch's node of an autograd.Function: no _saved_* attribute, _raw_saved_tensors one SavedTensor each
+    class Twice(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x, None)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            x, _ = ctx.saved_tensors
+            return g * x
+
+    x = ember.tensor([1., 3.], requires_grad=True)
+    y = Twice.apply(x)
+    node = y.grad_fn
+    assert [a for a in dir(node) if a.startswith('_saved_') or a.startswith('_raw_saved_')] == ['_raw_saved_tensors']
+    with pytest.raises(AttributeError):
+        node._saved_self
+    raws = node._raw_saved_tensors
+    assert type(raws) is tuple and len(raws) == 2 and raws[0].data is x and raws[1].data is None
+    raws[0].register_hooks(lambda t: t * 10, lambda p: p)
+    y.sum().backward()
+    assert x.grad.tolist() == [10., 30.]

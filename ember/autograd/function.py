@@ -55,6 +55,22 @@ class _Saved:
         self.position = position        # which tensor argument it is (-1: not an input)
 
 
+class _EmptyDescription(dict):
+    """A user Function's node's description: no ``_saved_*`` attribute (PyTorch's custom nodes show none)."""
+
+
+_USER_FUNCTION = _EmptyDescription()
+
+
+def _every_saved(node):
+    """``_raw_saved_tensors`` of a user Function's node: one SavedTensor per tensor it saved."""
+    return range(len(node._saved or ()))
+
+
+_every_saved.saved_list = True
+_every_saved.element = lambda k: k
+
+
 class _SavedValue:
     """A non-tensor value saved for backward (a Python scalar): no version to check."""
     __slots__ = ('tensor',)
@@ -273,6 +289,8 @@ class Node(Context):
     def _index_of_raw(self, name):
         """Which saved tensor ``_raw_saved_<name>`` is (None: ``name`` is no saved tensor of this node)."""
         described = self._described_saved()
+        if described is _USER_FUNCTION:
+            return _every_saved if name == 'tensors' and self._saved else None
         if described is not None:
             read = described.get(name)
             return getattr(read, 'saved_index', None) if not hasattr(read, 'field_key') and \
@@ -283,6 +301,8 @@ class Node(Context):
 
     def _names_of_raw(self):
         described = self._described_saved()
+        if described is _USER_FUNCTION:
+            return ['tensors'] if self._saved else []
         if described is not None:
             return [n for n, read in described.items()
                     if hasattr(read, 'saved_index') or hasattr(read, 'field_key') or hasattr(read, 'saved_list')]
@@ -290,8 +310,11 @@ class Node(Context):
 
     def _described_saved(self):
         fn = self.__dict__.get('_fn')
-        # the class's own (a subclass naming another node, SumDim of Sum, describes itself)
-        return None if fn is None else vars(fn).get('saved_attrs')
+        if fn is None:
+            return None
+        # the class's own (a subclass naming another node, SumDim of Sum, describes itself); a user's Function
+        # shows no _saved_* attributes, its saved tensors only as _raw_saved_tensors (as PyTorch's)
+        return vars(fn).get('saved_attrs', None if fn._raw else _USER_FUNCTION)
 
     def __dir__(self):
         described = self._described_saved()
