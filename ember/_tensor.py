@@ -501,6 +501,13 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        from ember.autograd import _deferred_nodes as deferred     # NOTE: imported here: autograd builds on this module
+        if deferred._pending:       # (fused nodes whose steps wait until a node can be seen: this is where)
+            deferred.expand_all()
+        return self._grad_fn_as_is()
+
+    def _grad_fn_as_is(self):
+        """``grad_fn`` leaving deferred steps fused, for what reads only its name (which is the last step's)."""
         fn = self._grad_fn
         if fn is None:
             if self._no_grad_view is not None:      # (its memory may have been written since it was made)

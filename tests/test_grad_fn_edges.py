@@ -62,9 +62,6 @@ def test_skip_list_names_recorded_rows():
 # then PyTorch's), SKIP's rows above and the rows whose top node differs (tests/test_grad_fn_names.py's SKIP, for the
 # reasons given there)
 SKIP_ALL_DIFFERS = {
-    'gru': "cost: gru_cell records PyTorch's ten nodes, nn.GRU's steps keep the fused one (the ten made a training "
-        'step 2.3x slower at (20, 16, 64) -> 128 in float32, 1.4-1.6x at (35, 32, 128) -> 256, medians of interleaved '
-        "runs): ember StackBackward0(AddBackward0 of 3 edges), PyTorch's of 2",
 }
 
 _SKIP_ALL_REASONS = {**{key: f'not yet matched: {what}' for key, what in SKIP_ALL_DIFFERS.items()},

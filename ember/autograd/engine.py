@@ -19,6 +19,7 @@ from ember.autograd import anomaly_mode as _anomaly
 from ember.autograd import grad_mode
 from ember.autograd.function import AccumulateGrad
 from ember.autograd import function as _function
+from ember.autograd import _deferred_nodes
 from ember._tensor_misc import cast_to_grad_dtype
 from ember.autograd._engine_modes import is_grad_layout_policy_enforced
 from ember import backend
@@ -65,9 +66,9 @@ class GradientEdge(tuple):
 
 
 class _RunInfo:
-    """What the backward run in progress will execute (read by ``register_multi_grad_hook``), and the
-    callbacks queued to run when it ends."""
-    __slots__ = ('id', 'reachable', 'needed', 'callbacks')
+    """What the backward run in progress will execute (read by ``register_multi_grad_hook``), how many edges
+    still lead to each node, and the callbacks queued to run when it ends."""
+    __slots__ = ('id', 'reachable', 'needed', 'deps', 'callbacks')
 
 
 class _ThreadRuns(threading.local):
@@ -101,6 +102,25 @@ def will_engine_execute_node(node):
         raise RuntimeError("_will_engine_execute_node should only be called during the backward pass")
     info = _thread_runs.stack[-1]
     return node in info.reachable and (info.needed is None or node in info.needed)
+
+
+def adopt_expanded(node, steps):
+    """A deferred fused ``node`` was just expanded into ``steps`` (``_deferred_nodes``; ``node`` is now the last
+    step's node): the backward passes in progress on this thread that will run ``node`` run those steps too.
+    Edges leaving the steps reach the nodes the fused node's reached, one for one, so only the steps'
+    own counts are new."""
+    for info in _thread_runs.stack:
+        if node not in info.reachable:
+            continue
+        new = set(steps)
+        deps = info.deps
+        for n in (node, *steps):
+            for nxt, _ in n.next_functions:
+                if nxt in new:
+                    deps[nxt] = deps.get(nxt, 0) + 1
+        info.reachable.update(new)
+        if info.needed is not None and node in info.needed:
+            info.needed.update(dict.fromkeys(new, True))
 
 
 # PyTorch's engine steps as ATen calls, set while a TorchDispatchMode is entered
@@ -186,6 +206,10 @@ def _root_edge(t):
 def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), allow_unused=False,
                  accumulate=True):
     """Run backward from ``outputs``; accumulate into leaves' ``.grad`` or return input grads."""
+    if _deferred_nodes._pending and (create_graph or _function._node_hooks or _anomaly._enabled or
+                                     dispatch_steps is not None):
+        # a recorded pass records each step's backward, an observed one shows each step's node
+        _deferred_nodes.expand_all()
     roots = []
     for i, out in enumerate(outputs):
         edge = _root_edge(out) if out._requires_grad else (None, 0)
@@ -247,7 +271,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
 
     # NumPy's floating-point warnings stay quiet for the whole pass (PyTorch never warns there)
     info = _RunInfo()
-    info.id, info.reachable, info.needed, info.callbacks = next(_run_ids), seen, needed, []
+    info.id, info.reachable, info.needed, info.deps, info.callbacks = next(_run_ids), seen, needed, deps, []
     _thread_runs.stack.append(info)
     quiet = quiet_fp_enter()
     try:

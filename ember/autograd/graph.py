@@ -7,6 +7,7 @@ from collections import defaultdict
 from ember.autograd.function import Node  # noqa: F401
 from ember.autograd._saved_hooks import _pack_stack, _disabled
 from ember.autograd import engine as _engine
+from ember.autograd import _deferred_nodes
 from ember.autograd.engine import GradientEdge
 
 __all__ = ['Node', 'GradientEdge', 'get_gradient_edge', 'increment_version', 'saved_tensors_hooks', 'save_on_cpu',
@@ -167,6 +168,8 @@ def get_gradient_edge(tensor):
     if not tensor.requires_grad:
         raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does not require "
                            "gradients")
+    if _deferred_nodes._pending:    # (the node is handed to the caller: autograd/_deferred_nodes.py)
+        _deferred_nodes.expand_all()
     # ember's nodes are ordinary Python objects: the node itself keeps its graph alive, no token is needed
     return GradientEdge(_node_of(tensor), tensor.output_nr, None)
 

@@ -19,8 +19,11 @@ since a recorded backward of the cell, as a gradient penalty takes), the last st
 ``hx`` and the gate products' pieces) are those, and between the cell's own nodes the incoming gradient is passed
 along in place of one (each node's inputs there have its shape, and only the cell's nodes read them).
 """
+import weakref
+
 from ember._tensor import Tensor
 from ember.autograd import _saved_hooks, grad_mode
+from ember.autograd import function as _function
 from ember.autograd._recorded_steps import record_step
 from ember.ops.arith import Add, Mul, Sub
 from ember.ops.tensor_extras import unsafe_chunk
@@ -107,3 +110,64 @@ def gru_cell_steps(xg, hg, h_prev, gates_array):
     diff_t = step(_SUB, 'diff', (h_prev, n_t), diff, alpha=1)
     mixed_t = step(_MUL, 'mixed', (diff_t, z_t), diff * z, saved=(z, diff))
     return step(_ADD, 'h', (mixed_t, n_t), h, alpha=1)
+
+
+# nn.GRU's steps: one fused node each (rnn._GRUGates), the cell's nodes deferred until a node can be seen
+# (autograd/_deferred_nodes.py); the sequence numbers of the nodes the expansion makes are reserved when the
+# fused node is (so backward orders them as if they had been recorded then): two pieces' splits and nine steps
+STEP_NODES = 11
+
+
+def expand_fused_step(node):
+    """Turn the fused node of an nn.GRU step (``rnn._GRUGates``'s, made right after ``STEP_NODES`` sequence
+    numbers were reserved, the first kept as ``node._steps_seq``) into the nodes :func:`gru_cell_steps` records:
+    ``node`` becomes the last one (the addition making the hidden state, which it is named after already), keeping
+    its hooks, and the others are returned. Once backward freed the fused node's saved tensors, the nodes are
+    made over zeros of the inputs' shapes and freed too."""
+    freed = node._freed
+    xg, hg, h_prev = _fused_inputs(node) if freed else [s.tensor for s in node._saved]
+    acts = node.acts
+    first = node._steps_seq
+    mark = next(_function._sequence)
+    # (the last step's output tensor is dropped, the fused node's output being that hidden state)
+    last = gru_cell_steps(xg, hg, h_prev, lambda xp, xg, hg, h_prev: (h_prev, acts))._grad_fn
+    cell = last.cell
+    made = [n for n in cell.nodes[:-1]]
+    for n in cell.nodes:
+        for nxt, _ in n.next_functions:     # the gate products' splits
+            if nxt is not None and nxt._seq > mark and nxt not in made and nxt is not last and \
+                    type(nxt) is not _function.AccumulateGrad:
+                made.append(nxt)
+    made.sort(key=lambda n: n._seq)
+    for k, n in enumerate(made):
+        n._seq = first + k
+        if freed:
+            n._release()
+    if freed:
+        cell.exposed = True     # (node by node, so that a second backward fails where it reads the freed tensors)
+    own = {k: v for k, v in vars(node).items() if k in ('_seq', '_hooks', '_pre_hooks', '_metadata')}
+    vars(node).clear()
+    vars(node).update(vars(last))
+    vars(node).update(own)
+    node.__class__ = last.__class__
+    cell.nodes[-1] = node
+    return made
+
+
+def _fused_inputs(node):
+    """Stand-ins for the fused node's inputs (xg, hg, h_prev) once their arrays were freed: zeros of their shapes,
+    with their edges (a node's output, a leaf's accumulator, or none)."""
+    r = node.acts[0]
+    xp = node.xp
+    device = next(m[2] for m in node._input_meta if m is not None)
+    shapes = (r.shape[:-1] + (3 * r.shape[-1],),) * 2 + (r.shape,)
+    out = []
+    for (fn, nr), shape in zip(node.next_functions, shapes):
+        t = Tensor._make(xp.zeros(shape, r.dtype), device)
+        if type(fn) is _function.AccumulateGrad:
+            t._requires_grad = True
+            t._grad_acc = weakref.ref(fn)
+        elif fn is not None:
+            t._requires_grad, t._grad_fn, t._output_nr = True, fn, nr
+        out.append(t)
+    return out

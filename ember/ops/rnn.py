@@ -14,12 +14,14 @@ whose first-order backward repeats the steps' own formulas in their graph's orde
 Gate layouts follow PyTorch: LSTM rows are (i, f, g, o), GRU rows are (r, z, n) with
 ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``.
 """
+from itertools import islice
+
 import numpy as np
 
 from ember._device import CPU
 from ember._tensor import Tensor
 from ember.autograd import function as _function
-from ember.autograd import grad_mode
+from ember.autograd import _deferred_nodes, _saved_hooks, anomaly_mode as _anomaly, grad_mode
 from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
@@ -180,9 +182,27 @@ def _gru_gates(xg, hg, h):
 
 
 def _gru_step(xg, h, w_hh, b_hh):
-    # (nn.GRU's recorded steps keep the fused op: PyTorch's ten nodes a step, for all their fused pass and
-    # all-at-once backward, made a training step 2.3x slower at (20, 16, 64) -> 128, 1.4-1.6x at (35, 32, 128) -> 256)
-    return _GRUGates.apply(xg, _linear(h, w_hh, b_hh), h)
+    """One recorded step of nn.GRU: the fused op's one node, PyTorch's cell's nodes deferred into it until a node
+    can be seen (autograd/_deferred_nodes.py): recorded at once, they made a training step 2.3x slower at
+    (20, 16, 64) -> 128, 1.4-1.6x at (35, 32, 128) -> 256. Where the steps' recording is watched (observers
+    take the fused op, as ``gru_cell``'s do; anomaly mode's forward stacks and saved-tensor hooks see each step's
+    node), the step is recorded as ``gru_cell`` records it."""
+    hg = _linear(h, w_hh, b_hh)
+    if _anomaly._enabled or _saved_hooks._pack_stack:
+        return _gru_gates(xg, hg, h)
+    deferred = grad_mode._state.enabled and not _function._op_hooks and type(xg) is Tensor and \
+        type(hg) is Tensor and type(h) is Tensor and (xg._requires_grad or hg._requires_grad or h._requires_grad) \
+        and xg._device.type != 'meta'
+    if deferred:
+        from ember.ops import _gru_cell_steps as steps
+        first = next(_function._sequence)
+        next(islice(_function._sequence, steps.STEP_NODES - 2, None))    # (the rest of the steps' numbers)
+    out = _GRUGates.apply(xg, hg, h)
+    if deferred:
+        node = out._grad_fn
+        node._steps_seq = first
+        _deferred_nodes.defer(node, steps.expand_fused_step)
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -522,13 +542,19 @@ def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, trai
     proj = mode == 'LSTM' and len(params) == num_layers * dirs * (5 if has_biases else 3)
     groups = _unpack(params, has_biases, proj)
     x = input.transpose(0, 1) if batch_first else input
+    # each layer's and direction's first state as PyTorch takes it: selected for its oneDNN LSTM layers, else
+    # one unbind (UnbindBackward0)
+    if mask is None and _one_dnn_layer(mode, x, proj):
+        h0s, c0s = [hx[k] for k in range(len(groups))], [cx[k] for k in range(len(groups))]
+    else:
+        h0s, c0s = hx.unbind(0), (cx.unbind(0) if cx is not None else None)
     h_n, c_n = [], []
     for layer in range(num_layers):
         outs = []
         for d in range(dirs):
             k = layer * dirs + d
-            c0 = cx[k] if cx is not None else None
-            out, h, c = _run_direction(mode, x, hx[k], c0, groups[k], d == 1, act, mask)
+            out, h, c = _run_direction(mode, x, h0s[k], c0s[k] if c0s is not None else None, groups[k], d == 1,
+                                       act, mask)
             outs.append(out)
             h_n.append(h)
             c_n.append(c)
