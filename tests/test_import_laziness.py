@@ -77,6 +77,12 @@ def test_subsystems_resolve_on_first_use():
     assert result == [True, True, 'ember.nn', 'SGD', 2, [0.0, 0.0], True, False]
 
 
+@pytest.mark.parametrize('name', ['nested', 'masked', 'distributions'])
+def test_each_subsystem_loads_when_it_is_the_first_one_used(name):
+    # (ember.nested, used before ember.nn, once found itself half-loaded: ember.nn's Transformer imported from it)
+    assert _run(f"import json, ember\nprint(json.dumps(ember.{name}.__name__))") == f'ember.{name}'
+
+
 def test_unknown_attribute_still_raises():
     result = _run("import json, ember\n"
                   "try:\n"

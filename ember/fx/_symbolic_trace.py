@@ -4,10 +4,8 @@ import builtins
 import functools
 import inspect
 import math
-import sys
 import types
 
-from ember._torch_function import unwrapped
 from ember.fx._dispatch import dispatch_for_tracing, plain_targets
 from ember.fx.graph import Graph
 from ember.fx.node import map_aggregate
@@ -60,45 +58,6 @@ def wrap(fn_or_name):
 def _is_from_ember_nn(m):
     module = type(m).__module__ or ''
     return module.startswith('ember.nn') or module.startswith('torch.nn')
-
-
-# PyTorch's functionals written in C take their arguments as given; the Python ones pass every
-# parameter on, so a trace records their defaults as keyword arguments
-_F_AS_GIVEN = frozenset({
-    'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'conv_tbc',
-    'linear', 'bilinear', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'pixel_shuffle', 'pixel_unshuffle',
-    'channel_shuffle', 'native_channel_shuffle', 'pdist', 'cosine_similarity', 'one_hot', 'hardtanh_',
-    'elu_', 'leaky_relu_', 'rrelu_', 'threshold_', 'relu_', 'logsigmoid', 'hardshrink', 'softplus',
-    'tanhshrink', 'softshrink', 'gelu', 'prelu',
-    'adaptive_avg_pool1d', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d', 'adaptive_max_pool1d',
-    'adaptive_max_pool2d', 'adaptive_max_pool3d', 'scaled_dot_product_attention', 'pad'})
-
-
-def _recorded_kwargs(fn, args, kwargs):
-    """The keyword arguments a trace records for ``fn``: for ember.nn.functional's Python-style
-    functionals, the parameters not given positionally, with their defaults (as PyTorch does)."""
-    name = getattr(fn, '__name__', None)
-    functional = sys.modules.get('ember.nn.functional')
-    fn = unwrapped(fn)
-    if functional is None or name in _F_AS_GIVEN or unwrapped(getattr(functional, name or '', None)) is not fn:
-        return kwargs
-    import ember
-    if unwrapped(getattr(ember, name, None)) is fn:
-        return kwargs
-    try:
-        params = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):
-        return kwargs
-    out = {}
-    for p in params[len(args):]:
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            return kwargs
-        if p.name in kwargs:
-            out[p.name] = kwargs[p.name]
-        elif p.default is not p.empty:
-            out[p.name] = p.default
-    out.update({k: v for k, v in kwargs.items() if k not in out})
-    return out
 
 
 class _Patcher:

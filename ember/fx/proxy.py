@@ -171,8 +171,8 @@ class Proxy:
                 return tracer.create_proxy('call_function', fn, args[::-1] if swap else args, kwargs)
             return tracer.create_proxy('call_method', name, args, kwargs)
         if getattr(tracer, 'records_defaults', True):
-            from ember.fx._symbolic_trace import _recorded_kwargs
-            kwargs = _recorded_kwargs(orig_method, args, kwargs)
+            from ember.fx._functional_call_form import handed_on
+            args, kwargs = handed_on(orig_method, args, kwargs)
         return tracer.create_proxy('call_function', orig_method, args, kwargs)
 
 

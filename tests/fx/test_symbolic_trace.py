@@ -32,7 +32,8 @@ def _recorder_namespace():
 MODELS = _recorder_namespace()
 CASES = {'mlp': lambda: MODELS['MLP'](), 'basic_block': lambda: MODELS['BasicBlock'](),
          'methods': lambda: MODELS['Methods'](), 'functions': lambda: MODELS['functions'],
-         'functionals': lambda: MODELS['functionals']}
+         'functionals': lambda: MODELS['functionals'],
+         'functional_call_forms': lambda: MODELS['functional_call_forms']}
 
 
 def _as_ember(text):

@@ -25,7 +25,6 @@ from ember import compiler as _compiler, overrides as _overrides
 from ember.amp._state import is_autocast_enabled as _autocast_enabled
 from ember.autograd import grad_mode as _grad_mode
 from ember.backends import mha as _mha
-from ember.nested import _warn_prototype as _warn_nested_prototype
 
 __all__ = ['TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer',
            'TransformerDecoder', 'Transformer']
@@ -287,6 +286,9 @@ def _nested_padding(encoder, src, mask, key_padding_mask):
     if (_overrides.has_torch_function(args) or src.device.type not in ('cpu', 'cuda')
             or (_grad_mode.is_grad_enabled() and any(t is not None and t.requires_grad for t in args))):
         return None
+    # (imported here: ember.nested imports ember.nn while it loads, so `ember.nested` used first would find
+    # itself half-loaded)
+    from ember.nested import _warn_prototype as _warn_nested_prototype
     _warn_nested_prototype(stacklevel=3)
     # a left-aligned mask already masks exactly the padded keys (the values stay those of the mask given)
     return padded, key_padding_mask if left_aligned else _float_mask(padded, 'src_key_padding_mask', src.dtype)
