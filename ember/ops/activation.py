@@ -680,6 +680,48 @@ class LeakyRelu(Primitive):
         return _LeakyReluGrad.apply(g, x, ctx.slope), None
 
 
+class LeakyReluOfResult(LeakyRelu):
+    """The in-place leaky ReLU's node (PyTorch's LeakyReluBackward1): it keeps the result, whose sign is the
+    input's for a positive slope, instead of the input the write replaced."""
+    node_name = 'LeakyReluBackward1'
+    saved_attrs = {'negative_slope': _sa.field('slope'), 'result': _sa.saved(0)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, x, slope):
+        ctx.slope = slope
+        y = LeakyRelu.forward(_Unsaving(ctx), x, slope)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.slope < 0:
+            raise RuntimeError("In-place leakyReLu backward calculation is triggered with a negative slope which is "
+                               "not supported. This is caused by calling in-place forward function with a negative "
+                               "slope, please call out-of-place version instead. File an issue at "
+                               "https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu "
+                               "backward calculation with negative slope")
+        y, = ctx.saved_tensors
+        return _LeakyReluGrad.apply(g, y, ctx.slope), None
+
+
+class _Unsaving:
+    """A forward's ctx for a node that keeps something else: the forward's own saves are dropped."""
+    __slots__ = ('_ctx',)
+
+    def __init__(self, ctx):
+        object.__setattr__(self, '_ctx', ctx)
+
+    def __getattr__(self, name):
+        return getattr(self._ctx, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._ctx, name, value)
+
+    def save_for_backward(self, *items):
+        pass
+
+
 @op('F')
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """Applies the leaky ReLU element-wise: ``x`` where ``x >= 0``, ``negative_slope * x`` elsewhere.
@@ -702,7 +744,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 @op('F')
 def leaky_relu_(input, negative_slope=0.01):
     require_tensor(input)
-    return _inplace(input, lambda t: LeakyRelu.apply(t, negative_slope))
+    return _inplace(input, lambda t: LeakyReluOfResult.apply(t, negative_slope))
 
 
 class Elu(Primitive):
@@ -735,6 +777,38 @@ class Celu(Elu):
     saved_attrs = {'alpha': _sa.item('args', 0), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
+class EluOfResult(Elu):
+    """The in-place ELU/SELU's node (PyTorch's EluBackward1): it keeps the result instead of the input the write
+    replaced, and differentiates from it as PyTorch does: ``g * input_scale * (result + alpha * scale)`` where
+    the result is not positive, ``g * scale`` elsewhere."""
+    node_name = 'EluBackward1'
+    saved_attrs = {'alpha': _sa.item('args', 0), 'input_scale': _sa.item('args', 2), 'result': _sa.saved(0),
+                   'scale': _sa.item('args', 1)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, x, alpha, scale, input_scale):
+        y = Elu.forward(_Unsaving(ctx), x, alpha, scale, input_scale)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        alpha, scale, input_scale = ctx.args
+        if alpha < 0:
+            raise RuntimeError("In-place elu backward calculation is triggered with a negative slope which is not "
+                               "supported. This is caused by calling in-place forward function with a negative "
+                               "slope, please call out-of-place version instead.")
+        y, = ctx.saved_tensors
+        # (a zero result adds nothing but stays out of the second derivative, which PyTorch takes where y < 0)
+        neg = g * input_scale * (_where(y < 0, y, 0.0) + alpha * scale)
+        return _where(y > 0, g * scale if scale != 1 else g, neg), None, None, None
+
+
+class CeluOfResult(EluOfResult):
+    node_name = 'CeluBackward1'
+    saved_attrs = {'alpha': _sa.item('args', 0), 'result': _sa.saved(0)}  # grad_fn._saved_*, read lazily
+
+
 @op('F')
 def elu(input, alpha=1.0, inplace=False):
     """Applies the Exponential Linear Unit element-wise: ``x`` where ``x > 0``, ``alpha * (exp(x) - 1)`` elsewhere.
@@ -756,9 +830,9 @@ def elu(input, alpha=1.0, inplace=False):
 
 
 @op('F')
-def elu_(input, alpha=1.0):
+def elu_(input, alpha=1):
     require_tensor(input)
-    return _inplace(input, lambda t: Elu.apply(t, alpha, 1.0, 1.0))
+    return _inplace(input, lambda t: EluOfResult.apply(t, alpha, 1, 1))
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -798,7 +872,7 @@ def selu_(input):
         tensor([-1.1113,  0.5254])
     """
     require_tensor(input)
-    return _inplace(input, lambda t: Elu.apply(t, _SELU_ALPHA, _SELU_SCALE, 1.0))
+    return _inplace(input, lambda t: EluOfResult.apply(t, _SELU_ALPHA, _SELU_SCALE, 1))
 
 
 @op('F')
@@ -836,7 +910,7 @@ def celu_(input, alpha=1.0):
         tensor([-0.6321,  0.5000])
     """
     require_tensor(input)
-    return _inplace(input, lambda t: Celu.apply(t, alpha, 1.0, 1.0 / alpha))
+    return _inplace(input, lambda t: CeluOfResult.apply(t, alpha, 1.0, 1.0 / alpha))
 
 
 _SQRT_HALF = _gelu.SQRT_HALF

@@ -101,6 +101,20 @@ class RSub(Primitive):
         return -g, None
 
 
+class RSubScaled(RSub):
+    """number - alpha * tensor (``rsub(x, 2.0, alpha=3)``: PyTorch's RsubBackward1 keeping that alpha)."""
+    node_name = 'RsubBackward1'
+    saved_attrs = {'alpha': _sa.field('alpha')}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        return Sub.forward(ctx, b, a, alpha)    # (Sub's steps and rounding, as before: it keeps ctx.alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * -ctx.alpha, None, None
+
+
 class RSubTensor(Primitive):
     """``other - alpha * input`` for two tensors (PyTorch's RsubBackward0, inputs in ``rsub``'s order)."""
     _profile_name = 'aten::rsub'
@@ -472,6 +486,9 @@ def rsub(input, other, alpha=1):
         if alpha is not _ONE:
             _check_alpha(other, input, alpha)
         return RSubTensor.apply(input, other, alpha)
+    if isinstance(input, Tensor) and alpha != 1 and not isinstance(other, Tensor):
+        _check_alpha(input, other, alpha)
+        return RSubScaled.apply(input, other, alpha)
     return sub(other, input, alpha=alpha)
 
 
