@@ -1386,7 +1386,7 @@ def _mark_views(cls, src, view_args, results, multi=False):
             r._view_fn = MultiOutputView(fn, k, cls.node_name)
             if grad_mode._state.enabled:
                 _add_live_view(base, r)
-            elif (base._requires_grad or _grad_state.inference and not src._inference) and \
+            elif (base._requires_grad or _grad_state.inference) and not src._inference and \
                     r._data.dtype.kind in 'fcV':
                 _no_grad_views.mark(r, src, _grad_state.inference, base._requires_grad)
 
@@ -1421,7 +1421,7 @@ def _mark_view(cls, src, view_args, r):
         r._inference = False
     if _grad_state.enabled:
         _add_live_view(base, r)
-    elif base._requires_grad and r._data.dtype.kind in 'fcV':   # (only then: ordinary views pay one read)
+    elif base._requires_grad and r._data.dtype.kind in 'fcV' and not src._inference:   # (ordinary views: one read)
         _no_grad_views.mark(r, src, _grad_state.inference, True)
 
 
