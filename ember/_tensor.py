@@ -444,8 +444,9 @@ class Tensor:
 
     def _is_view(self) -> builtins.bool:
         """Whether this tensor is a view of another (``_base``), as PyTorch's private method that
-        graph-drawing tools such as torchviz call."""
-        return self._base is not None
+        graph-drawing tools such as torchviz call. An inference tensor's views are none (autograd does not
+        track them), as PyTorch's."""
+        return self._base is not None and not self._inference
 
     @property
     def is_leaf(self) -> builtins.bool:
@@ -745,8 +746,12 @@ class Tensor:
             >>> y.requires_grad, y.grad_fn
             (False, None)
         """
-        if self._base is not None and self._grad_fn is not None:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        if self._base is not None and not self._inference:     # (any view, as PyTorch's; an inference tensor's is none)
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+                "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+                "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in ember/optim/optimizer.py as the solution.")
         self._grad_fn = None
         self._requires_grad = False
         return self
