@@ -5,9 +5,9 @@ The loops run over layers and time steps only; each layer's input projection for
 is one matrix product done before the time loop, so a step costs one ``h @ W_hh.T`` plus the
 elementwise gates, computed for LSTM and GRU in one fused pass per step. Where autograd records, that pass's
 arrays carry PyTorch's CPU cell nodes (``_lstm_cell_steps``, ``_gru_cell_steps``) in ``lstm_cell``,
-``gru_cell`` and nn.LSTM's steps; nn.GRU's steps and unrecorded or observed calls take the fused
-Primitive (whose backward is written again in ember ops when a graph of the gradient is wanted, so
-every order still works).
+``gru_cell`` and nn.LSTM's steps; nn.GRU's steps record the fused Primitive with those nodes deferred into it
+until a node can be seen (``_gru_step``); unrecorded or observed calls take the fused Primitive (whose backward is
+written again in ember ops when a graph of the gradient is wanted, so every order still works).
 When nothing is recorded the time loop runs on arrays, calling the same kernels without an op per
 step; a recorded float32 LSTM layer is one node (``_LSTMLayer``), as PyTorch's CPU kernel records it,
 whose first-order backward repeats the steps' own formulas in their graph's order (the same bits).
