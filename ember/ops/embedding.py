@@ -4,6 +4,7 @@ import numpy as np
 
 from ember import backend
 from ember._tensor import Tensor
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops import _argparse
@@ -15,6 +16,11 @@ from ember.ops._util import python_reads, require_tensor
 class Embedding(Primitive):
     """Rows of ``weight`` picked by integer ``indices``."""
     node_name = 'EmbeddingBackward0'
+    # (a padding index of None shows as PyTorch's -1)
+    saved_attrs = {'indices': _sa.saved(0),
+                   'padding_idx': _sa.item('args', 1, lambda p: _sa.as_int64(-1 if p is None else p)),
+                   'scale_grad_by_freq': _sa.item('args', 2), 'sparse': _sa.const(False),
+                   'weight_sym_argsize_0': _sa.item('args', 0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
@@ -46,6 +52,8 @@ class Embedding(Primitive):
 class SparseEmbedding(Embedding):
     """``Embedding`` whose weight gradient is a sparse COO tensor of the looked-up rows
     (``sparse=True``): one row per index, the padding index left out, as PyTorch's."""
+    node_name = 'EmbeddingBackward0'
+    saved_attrs = dict(Embedding.saved_attrs, sparse=_sa.const(True))  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def backward(ctx, g):

@@ -8,6 +8,7 @@ import numpy as np
 
 from ember import backend
 from ember._tensor import Tensor, _scalar_type_name
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops._util import wrap_dim
@@ -30,6 +31,9 @@ def _segment_ids(starts, lengths, n):
 
 class SegmentReduce(Primitive):
     node_name = 'SegmentReduceBackward0'
+    saved_attrs = {'axis': _sa.field('axis', _sa.as_int64), 'data': _sa.saved(0), 'initial': _sa.field('initial'),
+                   'lengths': _sa.given_tensor('segments_given', 0), 'offsets': _sa.given_tensor('segments_given', 1),
+                   'reduce': _sa.field('reduce'), 'result': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, data, reduce, lengths, starts, axis, initial):
@@ -158,7 +162,10 @@ def segment_reduce(data, reduce, *, lengths=None, indices=None, offsets=None, ax
     if lengths is not None and not unsafe and not (raw.sum(axis=-1) == data.shape[axis]).all():
         raise RuntimeError("segment_reduce(): Expected all rows of lengths along axis to sum to "
                            "data.size(lengths.dim()-1) when !unsafe.")
-    return SegmentReduce.apply(data, _REDUCTIONS[reduce], raw, starts, axis, initial)
+    result = SegmentReduce.apply(data, _REDUCTIONS[reduce], raw, starts, axis, initial)
+    if result._grad_fn is not None:     # (its node shows the lengths or offsets given: grad_fn._saved_*)
+        result._grad_fn.__dict__['segments_given'] = (lengths, offsets)
+    return result
 
 
 def _host(t):
