@@ -13,8 +13,8 @@ import ember.nn as nn
 import ember.ops.activation as activation
 from ember import numerics
 from ember.ops import _softmax_bits
-from tests.fixtures.softmax_grad_bits.record import CAPABILITIES, CASES, DATA_CASES, THREADS, data_inputs, digest, \
-    inputs
+from tests.fixtures.softmax_grad_bits.record import CAPABILITIES, CASES, DATA_CASES, SOFTMIN_CASES, THREADS, \
+    data_inputs, digest, inputs
 
 REC = np.load(Path(__file__).parent / 'fixtures' / 'softmax_grad_bits' / 'recorded.npz')
 
@@ -62,6 +62,13 @@ def test_softmax_backward_data_bits(case, build, threads):
     assert got.dtype == dt and tuple(got.shape) == shape
     assert np.array_equal(digest(got.float().numpy()), REC[f'{build}_data{case}_grad_t{threads}']), \
         f'{DATA_CASES[case]}: not PyTorch\'s bits'
+
+
+@pytest.mark.parametrize('case', SOFTMIN_CASES)
+def test_softmin_grad_bits(case, build, threads):
+    """softmin is softmax of the negated input: its gradient the kernel's, negated."""
+    for softmin in (ember.nn.functional.softmin, lambda x, d: nn.Softmin(d)(x)):
+        assert np.array_equal(digest(_grad(case, softmin)), REC[f'{build}_softmin{case}_grad_t{threads}'])
 
 
 @pytest.mark.parametrize('case', [0, 6, 12, 19])
