@@ -183,7 +183,9 @@ def _history(tensor):
     if tensor._grad_fn is not None:
         return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:
-        return (None, weakref.ref(tensor._grad_accumulator()))
+        acc = tensor._grad_accumulator()
+        if acc is not None:     # (None: a view made without recording, which no gradient reaches)
+            return (None, weakref.ref(acc))
     return None
 
 

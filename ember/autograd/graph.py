@@ -140,7 +140,10 @@ def _node_of(t):
         return t.node
     if t._grad_fn is not None:
         return t._grad_fn
-    return t._grad_accumulator()
+    node = t._grad_accumulator() if t._requires_grad else None
+    if node is None:    # (as PyTorch's: a tensor without history, or a view made without recording)
+        raise AssertionError("Expected gradient function to be set")
+    return node
 
 
 def get_gradient_edge(tensor):
