@@ -8,8 +8,9 @@ that sum beside ember's and PyTorch's time for the whole call, all from the same
 randn: NumPy's MT19937 words, then the passes of the float32 Box-Muller kernel.  Those are
 recorded on one cache-sized chunk (2048 blocks of 16) by running the kernel on arrays that log
 every ufunc and ``copyto`` call, then each call is replayed on copies of its operands and timed;
-the chunk's sum is scaled to 10**6 numbers (operands are replayed contiguous: the four copies
-of strided halves of the blocks come out a little cheaper than in the kernel).  The rows below the total group the passes by kind
+the chunk's sum is scaled to 10**6 numbers; the split of the words into the blocks' radius and
+angle halves and the join of the normals (four copies a run of words) are timed as the library
+does them.  The rows below the total group the passes by kind
 (a fused multiply-add step is four of them: a double sum, its rounding to float32, the widening
 back and the next double product; NumPy has no fused multiply-add).
 
@@ -109,9 +110,7 @@ def _randn_floor():
     k = blocks.kernel
     k._f32, k._f64, k._i32 = (a.view(_Logged) for a in (k._f32, k._f64, k._i32))
     blocks.both = blocks.both.view(_Logged)
-    blocks.halves.first, blocks.halves.second = (a.view(_Logged) for a in (blocks.halves.first,
-                                                                           blocks.halves.second))
-    words = bits.integers(0, 1 << 32, 16 * _BLOCKS, dtype=np.uint32).view(_Logged)
+    words = bits.integers(0, 1 << 32, 16 * _BLOCKS, dtype=np.uint32)
     out = np.empty(16 * _BLOCKS, np.float32).view(_Logged)
     _Logged.calls.clear()
     blocks(words, out, np.float32(0), np.float32(1))
@@ -121,6 +120,18 @@ def _randn_floor():
         kind = _kind(name, args, outs)
         kinds[kind] = kinds.get(kind, 0.0) + _replay(name, method, args, outs, kwargs) * chunks * 1e3
         counts[kind] = counts.get(kind, 0) + 1
+    # the halves: split and joined once per run of words drawn at a time, as the library does it
+    run = draw._NormalBlocks32(draw._STREAM_WORDS // 16)
+    words = bits.integers(0, 1 << 32, draw._STREAM_WORDS, dtype=np.uint32)
+    out = np.empty(words.size, np.float32)
+
+    def split_join():
+        first, second = run.halves.split(words)
+        draw._Halves.join(first.view(np.float32), second.view(np.float32), out)
+    how = 'BLAS row copies' if draw._numpy_blas.copy_rows(words, run.halves.first, 1, 4, 8, 4) else 'NumPy item copies'
+    kind = f'halves of the blocks ({how})'
+    kinds[kind] = best(split_join, 20) * N / words.size * 1e3
+    counts[kind] = 4
     res['randn floor: kernel passes'] = sum(kinds.values())
     for kind in sorted(kinds, key=kinds.get, reverse=True):
         res[f'  {counts[kind]} x {kind}'] = kinds[kind]
