@@ -684,6 +684,7 @@ class LeakyReluOfResult(LeakyRelu):
     """The in-place leaky ReLU's node (PyTorch's LeakyReluBackward1): it keeps the result, whose sign is the
     input's for a positive slope, instead of the input the write replaced."""
     node_name = 'LeakyReluBackward1'
+    _profile_name = 'aten::leaky_relu_'
     saved_attrs = {'negative_slope': _sa.field('slope'), 'result': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
@@ -782,6 +783,7 @@ class EluOfResult(Elu):
     replaced, and differentiates from it as PyTorch does: ``g * input_scale * (result + alpha * scale)`` where
     the result is not positive, ``g * scale`` elsewhere."""
     node_name = 'EluBackward1'
+    _profile_name = 'aten::elu_'
     saved_attrs = {'alpha': _sa.item('args', 0), 'input_scale': _sa.item('args', 2), 'result': _sa.saved(0),
                    'scale': _sa.item('args', 1)}  # grad_fn._saved_*, read lazily
 
@@ -806,6 +808,8 @@ class EluOfResult(Elu):
 
 class CeluOfResult(EluOfResult):
     node_name = 'CeluBackward1'
+    _profile_name = 'aten::celu_'
+    _profile_chain = ('aten::elu_',)
     saved_attrs = {'alpha': _sa.item('args', 0), 'result': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
@@ -1454,6 +1458,14 @@ class Threshold(Primitive):
         return _ThresholdGrad.apply(g, x, ctx.threshold), None, None
 
 
+class ThresholdInPlace(Threshold):
+    """The in-place threshold's node (PyTorch's ThresholdBackward1): the same, keeping a copy of the input the
+    write replaced."""
+    node_name = 'ThresholdBackward1'
+    _profile_name = 'aten::threshold_'
+    saved_attrs = Threshold.saved_attrs
+
+
 # NOTE: named ``_threshold`` as PyTorch's (Python's own argument errors say ``_threshold()``, and pickle and
 # ``torch.save`` refer to it by that name); ``F.threshold`` is the same function
 @op('F', name='threshold', aliases=('_threshold',))
@@ -1494,7 +1506,7 @@ def threshold_(input, threshold, value):
         tensor([0., 0., 2.])
     """
     require_tensor(input)
-    return _inplace(input, lambda t: Threshold.apply(t, threshold, value))
+    return _inplace(input, lambda t: ThresholdInPlace.apply(t, threshold, value))
 
 
 class Glu(Primitive):

@@ -43,6 +43,13 @@ def _rsub(b, c):
     b.op('Sub', [c.x(1, b, c.dtype), c.x(0, b, c.dtype)], [c.out])
 
 
+@converts('RSubScaled')
+def _rsub_scaled(b, c):
+    # number - alpha * tensor
+    scaled = b.op('Mul', [c.x(0, b, c.dtype), b.const(np.asarray(c.args[2], dtype=c.dtype))])
+    b.op('Sub', [c.x(1, b, c.dtype), scaled], [c.out])
+
+
 @converts('RDiv')
 def _rdiv(b, c):
     b.op('Div', [c.x(1, b, c.dtype), c.x(0, b, c.dtype)], [c.out])
@@ -136,12 +143,12 @@ def _softplus(b, c):
     b.op('Where', [above, c.x(0), soft], [c.out])
 
 
-@converts('LeakyRelu')
+@converts('LeakyRelu', 'LeakyReluOfResult')
 def _leaky_relu(b, c):
     b.op('LeakyRelu', [c.x(0)], [c.out], alpha=float(c.args[1]))
 
 
-@converts('Elu')
+@converts('Elu', 'EluOfResult')
 def _elu(b, c):
     alpha, scale, input_scale = c.args[1:4]
     if input_scale != 1:
@@ -186,7 +193,7 @@ def _safe_softmax(b, c):
 # ---------------------------------------------------------------- linear algebra
 
 
-@converts('Celu')
+@converts('Celu', 'CeluOfResult')
 def _celu(b, c):
     b.op('Celu', [c.x(0)], [c.out], alpha=float(c.args[1]))
 
@@ -202,7 +209,7 @@ def _log_sigmoid(b, c):
     b.op('Neg', [b.op('Softplus', [b.op('Neg', [c.x(0)])])], [c.out])
 
 
-@converts('Threshold')
+@converts('Threshold', 'ThresholdInPlace')
 def _threshold(b, c):
     above = b.op('Greater', [c.x(0), b.const(np.asarray(c.args[1], c.dtype))])
     b.op('Where', [above, c.x(0), b.const(np.asarray(c.args[2], c.dtype))], [c.out])
