@@ -96,7 +96,6 @@ def test_saved_attributes_match_pytorch(node):
 
 # rows whose node ember names otherwise (its attributes then cannot be compared): (row, PyTorch's node) -> why
 MISNAMED = {
-    ('Tensor.put_', 'PutBackward0'): "put_ is recorded as an indexed write of the flattened tensor (IndexPutBackward0)",
     ('linalg.lu_solve', 'LinalgLuSolveBackward0'): 'lu_solve is composed of triangular solves, not one node',
     ('lu_solve', 'LinalgLuSolveBackward0'): 'lu_solve is composed of triangular solves, not one node',
     ('lu_unpack', 'LuUnpackBackward0'): "lu_unpack is composed of tril/triu steps, not one node",

@@ -7,6 +7,7 @@ from ember._device import as_device
 from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
 from ember.autograd import _saved_attrs as _sa
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops import _argparse, _float8
 from ember.ops._registry import op
@@ -552,6 +553,10 @@ def put_(input, index, source, accumulate=False):
     if flat_index.numel() and (int(flat_index.max()) >= n or int(flat_index.min()) < -n):
         bad = int(flat_index.max()) if int(flat_index.max()) >= n else int(flat_index.min())
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    if grad_mode._state.enabled and (input._requires_grad or getattr(source, '_requires_grad', False)):
+        # recorded as PyTorch's one PutBackward0 node (put's), written into ``input``
+        from ember.ops.inplace import apply_inplace
+        return apply_inplace(input, lambda t, i, v: put(t, i, v, accumulate), index, source)
     wrapped = flat_index % n if n else flat_index
     rows = [(wrapped // int(np.prod(input.shape[d + 1:], dtype=np.int64))) % input.shape[d] for d in range(input.ndim)]
     return input.index_put_(tuple(rows), source.reshape(-1), accumulate=accumulate)
@@ -579,7 +584,9 @@ class PutNode(Primitive):
     node_name = 'PutBackward0'
     _nondiff_args = (1,)   # the index: no edge, as PyTorch's node
     saved_names = ('index', 'source')
-    saved_attrs = {'accumulate': _sa.field('accumulate'), 'index': _sa.saved(0), 'source': _sa.saved(1)}
+    # (source shows only where its gradient is wanted: PyTorch's node keeps it for that alone)
+    saved_attrs = {'accumulate': _sa.field('accumulate'), 'index': _sa.saved(0),
+                   'source': _sa.saved_if_wanted(1, 2)}
 
     @staticmethod
     def forward(ctx, input, index, source, accumulate, value):
