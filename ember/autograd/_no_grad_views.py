@@ -26,7 +26,8 @@ class NoGradView:
     whether its base required grad (``tied``: else only its mode matters, for the refusal of in-place writes
     recorded through an operand that requires grad), and whether ``requires_grad_(True)`` gave it an accumulator
     (``own``). One is made for each such view (every view of a parameter inside ``no_grad``), so the rarely set
-    fields are class-level defaults and making one is one attribute write."""
+    fields are class-level defaults (set, they go to a dict made then) and making one is one slot write."""
+    __slots__ = ('version', '__dict__')
     mode = NO_GRAD
     tied = True
     own = False
@@ -52,6 +53,7 @@ class NoGradView:
 
 class InferenceModeView(NoGradView):
     """What a view made in inference mode (of a tensor that is not an inference tensor) keeps."""
+    __slots__ = ()
     mode = INFERENCE
 
 

@@ -27,6 +27,7 @@ from ember.autograd import grad_mode
 from ember.autograd import _saved_hooks as _hooks
 from ember.autograd import _op_observers as _observe
 from ember.autograd import _no_grad_views
+from ember.autograd._no_grad_views import NoGradView as _NoGradView
 from ember.ops import _argparse, _float8
 from ember._dtype import FLOAT8_NUMS as _FLOAT8_NUMS, WIDE_FLOAT_NUMS as _FLOATS
 
@@ -1422,7 +1423,15 @@ def _mark_view(cls, src, view_args, r):
     if _grad_state.enabled:
         _add_live_view(base, r)
     elif base._requires_grad and r._data.dtype.kind in 'fcV' and not src._inference:   # (ordinary views: one read)
-        _no_grad_views.mark(r, src, _grad_state.inference, True)
+        # _no_grad_views.mark(r, src, ..., True), inlined for the usual case (every view of a parameter inside
+        # no_grad comes here): a view made in no_grad mode of a tensor not itself made so
+        if src._no_grad_view is None and not _grad_state.inference:
+            made = _new(_NoGradView)
+            made.version = src._version_counter.value
+            r._no_grad_view = made
+            r._requires_grad = True
+        else:
+            _no_grad_views.mark(r, src, _grad_state.inference, True)
 
 
 def _add_live_view(base, r):
