@@ -80,6 +80,7 @@ def encode(value, inputs, outputs):
 UNWRITTEN = {
     ('CtcLossBackward0', '_saved_result1'): 'log_alpha past each sequence\'s frames and extended target',
     ('RreluWithNoiseBackward0', '_saved_noise'): 'the noise outside training (F.rrelu\'s default)',
+    ('RreluWithNoiseBackward1', '_saved_noise'): 'the noise outside training (F.rrelu_\'s default)',
 }
 
 

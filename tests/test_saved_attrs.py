@@ -99,7 +99,6 @@ MISNAMED = {
     ('linalg.lu_solve', 'LinalgLuSolveBackward0'): 'lu_solve is composed of triangular solves, not one node',
     ('lu_solve', 'LinalgLuSolveBackward0'): 'lu_solve is composed of triangular solves, not one node',
     ('lu_unpack', 'LuUnpackBackward0'): "lu_unpack is composed of tril/triu steps, not one node",
-    ('rrelu_', 'RreluWithNoiseBackward1'): "the in-place rrelu is recorded as the leaky ReLU it computes",
 }
 
 

@@ -1652,8 +1652,6 @@ def _rrelu(input, lower, upper, training, inplace, generator):
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
-        if inplace:
-            return leaky_relu(input, (lower + upper) / 2, inplace)
         compute = lambda t: leaky_relu(t, (lower + upper) / 2, False)     # noqa: E731
         slopes = None
     else:
@@ -1661,11 +1659,12 @@ def _rrelu(input, lower, upper, training, inplace, generator):
 
         def compute(t):
             return t * slopes    # slopes are 1 where t > 0: the gradient is the slope, as PyTorch's
-        if inplace:
-            return _inplace(input, compute)
     from ember.ops import _one_node
-    return _one_node.one_node(RreluWithNoise, compute, (input,), lower, upper, bool(training),
-                              None if slopes is None else slopes._data)
+    noise = None if slopes is None else slopes._data
+    if inplace:     # (PyTorch's in-place node keeps the result)
+        return _inplace(input, lambda t: _one_node.one_node(RreluWithNoiseOfResult, compute, (t,), lower, upper,
+                                                            bool(training), noise))
+    return _one_node.one_node(RreluWithNoise, compute, (input,), lower, upper, bool(training), noise)
 
 
 class RreluWithNoise(Primitive):
@@ -1688,6 +1687,24 @@ class RreluWithNoise(Primitive):
     def backward(ctx, g):
         _, noise = ctx.saved_tensors
         return g * noise, None, None, None, None, None
+
+
+class RreluWithNoiseOfResult(RreluWithNoise):
+    """The in-place rrelu's node (PyTorch's RreluWithNoiseBackward1): the same gradient, keeping the result
+    instead of the input the write replaced."""
+    node_name = 'RreluWithNoiseBackward1'
+    _profile_name = 'aten::rrelu_with_noise_'
+    saved_names = ('result', 'noise')
+    saved_attrs = {'lower': _sa.item('args', 0), 'upper': _sa.item('args', 1), 'training': _sa.item('args', 2),
+                   'result': _sa.saved(0), 'noise': _sa.saved(1)}
+
+    @staticmethod
+    def forward(ctx, x, lower, upper, training, noise, value):
+        ctx.args = (lower, upper, training)
+        if noise is None:
+            noise = ctx.xp.where(x > 0, 1, (lower + upper) / 2).astype(x.dtype)
+        ctx.save_for_backward(value, noise)
+        return value
 
 
 @op('F')
