@@ -244,16 +244,16 @@ class _Halves:
 class _NormalBlocks32:
     """The float32 kernel on runs of blocks of 16 words, with its buffers allocated once: a
     block's first 8 words give the radii, its last 8 the angles.  A run of words (up to the
-    words drawn at a time) is split into its halves and its normals joined back in one copy each,
-    the kernel going over it a cache-sized chunk at a time."""
+    words drawn at a time) is split into its halves in one copy each; the kernel goes over it a
+    cache-sized chunk at a time, each chunk's normals scaled and joined back while in cache."""
 
     def __init__(self, blocks):
         self.run = max(1, min(blocks, _STREAM_WORDS // 16))
         self.chunk = min(self.run, _CHUNK_BLOCKS32) * 8
         self.kernel = NormalKernel32(self.chunk)
         self.halves = _Halves(self.run, np.uint32)
-        # a run's cosine and sine normals side by side, so that the affine step is one call
-        self.both = np.empty(2 * self.run * 8, np.float32)
+        # a chunk's cosine and sine normals side by side, so that the affine step is one call
+        self.both = np.empty(2 * self.chunk, np.float32)
         self._fused = None      # buffers of the general fma(v, std, mean), made on first use
 
     def __call__(self, words, out, mean, std):
@@ -263,18 +263,17 @@ class _NormalBlocks32:
         for start in range(0, blocks, self.run):
             stop = min(start + self.run, blocks)
             wa, wb = self.halves.split(words[start * 16:stop * 16])
-            k = wa.size
-            both = self.both[:2 * k]
-            first, second = both[:k], both[k:]
-            zero_radius = False
-            for i in range(0, k, self.chunk):
-                j = min(i + self.chunk, k)
-                zero_radius |= self.kernel.pairs(wa[i:j], wb[i:j], first[i:j], second[i:j])
-            if plain:
-                _affine32_plain(both, mean, std, zero_radius)
-            else:
-                both = self._affine32_fused(both, mean, std)
-            _Halves.join(both[:k], both[k:], out[start * 16:stop * 16])
+            at = start * 16
+            for i in range(0, wa.size, self.chunk):
+                j = min(i + self.chunk, wa.size)
+                k = j - i
+                both = self.both[:2 * k]
+                zero_radius = self.kernel.pairs(wa[i:j], wb[i:j], both[:k], both[k:])
+                if plain:
+                    _affine32_plain(both, mean, std, zero_radius)
+                else:
+                    both = self._affine32_fused(both, mean, std)
+                _Halves.join(both[:k], both[k:], out[at + 2 * i:at + 2 * j])
 
     def _affine32_fused(self, v, mean, std):
         if self._fused is None:
