@@ -505,17 +505,14 @@ class Tensor:
         from ember.autograd import _deferred_nodes as deferred     # NOTE: imported here: autograd builds on this module
         if deferred._pending:       # (fused nodes whose steps wait until a node can be seen: this is where)
             deferred.expand_all()
-        return self._grad_fn_as_is()
+        return _seen_node(self)
 
     def _grad_fn_as_is(self):
-        """``grad_fn`` leaving deferred steps fused, for what reads only its name (which is the last step's)."""
-        fn = self._grad_fn
-        if fn is None:
-            if self._no_grad_view is not None:      # (its memory may have been written since it was made)
-                self._no_grad_view.check_read(self)
-        elif getattr(fn, '_view_error', None) is not None:  # (a view whose base was changed in place: ops/_view_history)
-            raise RuntimeError(fn._view_error)
-        return fn
+        """``grad_fn`` leaving deferred steps fused (a subclass's own ``grad_fn`` as it is), for what reads only its
+        name (which is the last step's) or where its gradient goes."""
+        if type(self).grad_fn is not Tensor.grad_fn:
+            return self.grad_fn
+        return _seen_node(self)
 
     @property
     def output_nr(self):
@@ -1326,6 +1323,17 @@ def _scalar_type_name(d):
             'int32': 'Int', 'int16': 'Short', 'int8': 'Char', 'uint8': 'Byte', 'bool': 'Bool', 'complex64': 'ComplexFloat',
             'complex128': 'ComplexDouble', 'uint16': 'UInt16', 'uint32': 'UInt32',
             'uint64': 'UInt64'}.get(d.name) or d._legacy[:-len('Tensor')]   # (the float8 types)
+
+
+def _seen_node(t):
+    """``t``'s node as ``grad_fn`` shows it, checked as PyTorch checks it when read."""
+    fn = t._grad_fn
+    if fn is None:
+        if t._no_grad_view is not None:      # (its memory may have been written since it was made)
+            t._no_grad_view.check_read(t)
+    elif getattr(fn, '_view_error', None) is not None:  # (a view whose base was changed in place: ops/_view_history)
+        raise RuntimeError(fn._view_error)
+    return fn
 
 
 from ember import _dtype as _d  # noqa: E402

@@ -350,9 +350,7 @@ def tensor_repr(t, *, tensor_contents=None):
         body = body if body is not None else _body(t._data, indent)
 
     try:
-        from ember._tensor import Tensor
-        # (its name only: steps deferred in a fused node stay so, autograd/_deferred_nodes.py)
-        grad_fn = t._grad_fn_as_is() if type(t).grad_fn is Tensor.grad_fn else t.grad_fn
+        grad_fn = t._grad_fn_as_is()     # (its name only: steps deferred in a fused node stay so)
         grad_fn_name = None
         if grad_fn is not None:
             name = getattr(grad_fn, 'name', None)

@@ -269,8 +269,8 @@ def _assign_buckets(params, cap):
 def _reachable_leaves(outputs):
     """ids of the leaf tensors whose gradients backward from ``outputs`` would reach."""
     from ember.autograd.function import AccumulateGrad
-    # (internal nodes as recorded: a fused node whose steps are deferred reaches the same leaves)
-    stack = [t._grad_fn for t in _tensors_in(outputs) if t._grad_fn is not None]
+    # (nodes as recorded: a fused node whose steps are deferred reaches the same leaves, autograd/_deferred_nodes.py)
+    stack = [fn for fn in (t._grad_fn_as_is() for t in _tensors_in(outputs)) if fn is not None]
     seen, leaves = set(), set()
     while stack:
         node = stack.pop()
