@@ -98,7 +98,6 @@ def test_saved_attributes_match_pytorch(node):
 MISNAMED = {
     ('linalg.lu_solve', 'LinalgLuSolveBackward0'): 'lu_solve is composed of triangular solves, not one node',
     ('lu_solve', 'LinalgLuSolveBackward0'): 'lu_solve is composed of triangular solves, not one node',
-    ('lu_unpack', 'LuUnpackBackward0'): "lu_unpack is composed of tril/triu steps, not one node",
 }
 
 

@@ -71,6 +71,29 @@ def _split(LU):
     return L, U
 
 
+class LuUnpack(Primitive):
+    """lu_unpack's L and U from the packed factors, as PyTorch's one node (LuUnpackBackward0): the gradient is
+    gL's strict lower triangle and gU's upper one, put back where each came from."""
+    node_name = 'LuUnpackBackward0'
+    saved_attrs = {'LU_data_sym_argsize_minus_1': _sa.item('shape', 1),
+                   'LU_data_sym_argsize_minus_2': _sa.item('shape', 0)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, LU, value):
+        ctx.shape = LU.shape[-2:]
+        return value
+
+    @staticmethod
+    def backward(ctx, gL, gU):
+        from ember.nn.functional import pad
+        m, n = ctx.shape
+        k = min(m, n)
+        g = gL.tril(-1)
+        g = pad(g, (0, n - k)) if n > k else g          # (L is m x k: no columns past k)
+        u = gU.triu()
+        return g + (pad(u, (0, 0, 0, m - k)) if m > k else u), None   # (U is k x n: no rows past k)
+
+
 def _square_backward(L, U, gL, gU):
     """gA' for A' = L U (square): L^-H [tril(L^H gL, -1) + triu(gU U^H)] U^-H."""
     gR = L.mH.matmul(gL).tril(-1) + gU.matmul(U.mH).triu()
@@ -239,7 +262,8 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
     m = LU_data.shape[-2]
     P = _perm_tensor(LU_pivots, m, LU_data) if unpack_pivots else empty(0, dtype=LU_data.dtype)
     if unpack_data:
-        L, U = _split(LU_data)
+        from ember.ops import _one_node
+        L, U = _one_node.one_node(LuUnpack, _split, (LU_data,))
     else:
         L = empty(0, dtype=LU_data.dtype)
         U = empty(0, dtype=LU_data.dtype)
