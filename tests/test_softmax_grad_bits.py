@@ -157,3 +157,13 @@ def test_matches_live_pytorch():
                     np.testing.assert_array_equal(_grad(case), t.grad.numpy(), strict=True)
     finally:
         torch.set_num_threads(before)     # (later tests see PyTorch as they found it)
+
+
+def test_other_dim_sum_rounds_once_where_the_double_sum_meets_a_midpoint():
+    """Along another dim each step is one fused multiply-add: 1 + 2**-23 plus 2**-24 (1 - 2**-23) is just
+    below the midpoint of 1 + 2**-23 and 1 + 2**-22, so it rounds down, where a double sum would round onto
+    the midpoint and then to the even neighbour; the gradient there is then 0, not -2**-23."""
+    g = ember.tensor([[1 + 2 ** -23], [1 + 2 ** -23]], dtype=ember.float32)
+    y = ember.tensor([[1.0], [2 ** -24 * (1 - 2 ** -23)]], dtype=ember.float32)
+    got = ember.ops.aten._softmax_backward_data(g, y, 0, ember.float32)
+    assert got.numpy().tobytes() == np.zeros((2, 1), np.float32).tobytes()

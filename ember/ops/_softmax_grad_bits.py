@@ -8,9 +8,9 @@ are its own:
   adds its rounded products one after another; a longer one starts a lane accumulator with the first
   vector's rounded products and adds each later vector's rounded products to it, then the values past
   the last whole vector join the first lanes, and the lanes are added as the forward's tree
-  (``_softmax_bits._add_lanes``). Those last values are fused multiply-adds (rounded once) where PyTorch
-  runs on one thread, and rounded products added where it has more (however few the rows: its build
-  compiled the two calls of the loop differently);
+  (``_softmax_bits._add_lanes``). Those last values are fused multiply-adds (rounded once) when PyTorch
+  runs on one thread, and rounded products added when it runs on more, however few the rows (as measured
+  against PyTorch 2.13's CPU build: its two ways of calling the loop were compiled differently);
 * along another dim, every position adds its products one after another from zero, each step a fused
   multiply-add, whether the position is in a whole vector or not.
 
@@ -25,7 +25,7 @@ PyTorch's, which starts from the first product rather than from zero.
 """
 import numpy as np
 
-from ember._random.exact import fma32
+from ember._random.exact import _F32_HALF_ULP_BITS, _F32_LOW_BITS, _TINY32, _TINY32_BITS, fma32
 from ember.ops import _softmax_bits
 from ember.ops._softmax_bits import _add_lanes, _as_3d, _lane_accumulators, _sum_in_order
 
@@ -37,8 +37,8 @@ def softmax_backward(grad, output, dim, threads):
 
 
 def half_softmax_backward(grad, output, dim, threads):
-    """The same for float16 or bfloat16 arrays (one of them for both), as PyTorch computes it in float32:
-    the result in the half type."""
+    """The same for float16 or bfloat16 arrays (both of one type), as PyTorch computes it in float32: the
+    result in that type."""
     gx = _backward(grad.astype(np.float32), output.astype(np.float32), dim, 2 * _softmax_bits.LANES, threads)
     return gx.astype(output.dtype)
 
@@ -93,8 +93,53 @@ def _row_dots(g, y, p, lanes, fused_tail):
 
 def _fused_dots_from_zero(g, y):
     """``sum(g * y)`` over axis 1 of the (outer, size, inner) arrays, one fused multiply-add after another
-    from zero at each position (kept dim)."""
-    total = np.zeros((g.shape[0], 1, g.shape[2]), np.float32)
-    for i in range(g.shape[1]):
-        total = fma32(g[:, i:i + 1], y[:, i:i + 1], total)
+    from zero at each position (kept dim).
+
+    Each step adds the exact product (a double) to the float32 sum so far in double and rounds that to
+    float32: the fused result, unless the double sum was itself rounded and landed on a float32 midpoint
+    or among float32's subnormals. Candidates are found over all steps at once at the end (a check per
+    step would triple the NumPy calls of a loop that makes ``size`` steps), kept where a two-sum shows
+    their double sum inexact (exact ties are rounded right), and those positions are added again step by
+    step through ``fma32``."""
+    outer, size, inner = g.shape
+    sums = g.astype(np.float64)
+    np.multiply(sums, y, out=sums)                  # the exact products, then each step's double sum
+    rounded = np.empty(g.shape, np.float32)
+    # one outer position: each step a contiguous row (NumPy's calls on the 2-d slices cost several
+    # times as much at a few hundred values)
+    steps, kept = (sums[0], rounded[0]) if outer == 1 else (np.moveaxis(sums, 1, 0), np.moveaxis(rounded, 1, 0))
+    previous = 0.0
+    for i in range(size):
+        np.add(steps[i], previous, out=steps[i])
+        np.copyto(kept[i], steps[i], casting='unsafe')
+        previous = kept[i]
+    bits = sums.view(np.uint64)
+    bits &= _F32_LOW_BITS
+    candidates = bits == _F32_HALF_ULP_BITS
+    if _has_tiny(rounded):
+        candidates |= np.abs(rounded) <= _TINY32
+    total = rounded[:, size - 1:]
+    where = np.flatnonzero(candidates.any(axis=1))      # (outer * inner positions met by one)
+    if where.size:
+        o, n = np.divmod(where, inner)
+        inexact = np.zeros(where.size, bool)
+        for i in np.flatnonzero(candidates[o, :, n].any(axis=0)):
+            product = g[o, i, n].astype(np.float64) * y[o, i, n]
+            before = rounded[o, i - 1, n].astype(np.float64) if i else np.zeros(where.size)
+            double_sum = product + before
+            back = double_sum - product
+            inexact |= candidates[o, i, n] & ((product - (double_sum - back)) + (before - back) != 0)
+        o, n = o[inexact], n[inexact]
+        if o.size:
+            again = np.zeros(o.size, np.float32)
+            for i in range(size):
+                again = fma32(g[o, i, n], y[o, i, n], again)
+            total[o, 0, n] = again
     return total
+
+
+def _has_tiny(a):
+    """Whether the float32 array ``a`` holds a value of magnitude at most float32's smallest normal: two
+    reductions over its bits (the positive values' least as unsigned, the negative ones' as signed)."""
+    bits = a.view(np.uint32)
+    return bool(bits.min() <= _TINY32_BITS or int(bits.view(np.int32).min()) <= _TINY32_BITS - (1 << 31))
