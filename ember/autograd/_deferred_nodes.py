@@ -10,10 +10,10 @@ would have run.
 When that happens is decided here, in one place: every deferred node still alive is expanded as soon as any
 node could reach code outside autograd, so no such code ever holds one of them unexpanded, and hooks,
 ``next_functions``, ``_saved_*`` and the rest need no case of their own. Nodes reach users only through
-a tensor's ``grad_fn`` (directly, or through a ``GradientEdge``, and then through ``next_functions`` of the
-nodes got that way, all of them older than the node read, hence expanded then too); and observed backward
-passes (profiler, anomaly detection, dispatch modes) and recorded ones (``create_graph``) run the steps, as
-they would see or record each of them. Expanding while a backward pass is running (a hook reads a
+a tensor's ``grad_fn`` (or ``get_gradient_edge``), then through ``next_functions`` of the nodes got that way:
+all of those are older than the node read, so they were expanded with it. Observed backward passes (profiler,
+anomaly detection, dispatch modes) and recorded ones (``create_graph``) run the steps, as they would see or
+record each of them. Expanding while a backward pass is running (a hook reads a
 ``grad_fn``) hands the new nodes to the passes in progress (``engine.adopt_expanded``), so the pass runs them.
 """
 import weakref

@@ -198,8 +198,8 @@ def _gru_step(xg, h, w_hh, b_hh):
         first = next(_function._sequence)
         next(islice(_function._sequence, steps.STEP_NODES - 2, None))    # (the rest of the steps' numbers)
     out = _GRUGates.apply(xg, hg, h)
-    if deferred:
-        node = out._grad_fn
+    node = out._grad_fn
+    if deferred and node is not None:
         node._steps_seq = first
         _deferred_nodes.defer(node, steps.expand_fused_step)
     return out
