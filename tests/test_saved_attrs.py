@@ -94,11 +94,9 @@ def test_saved_attributes_match_pytorch(node):
              if not matches(got, want) and (node, key) not in KNOWN]
     assert not wrong, '\n'.join(wrong)
 
-# rows whose node ember names otherwise (its attributes then cannot be compared): (row, PyTorch's node) -> why
-MISNAMED = {
-    ('linalg.lu_solve', 'LinalgLuSolveBackward0'): 'lu_solve is composed of triangular solves, not one node',
-    ('lu_solve', 'LinalgLuSolveBackward0'): 'lu_solve is composed of triangular solves, not one node',
-}
+# rows whose node ember names otherwise (its attributes then cannot be compared): (row, PyTorch's node) -> why;
+# none left
+MISNAMED = {}
 
 
 def test_rows_named_otherwise_are_the_known_ones():

@@ -369,17 +369,48 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
                            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
     if LU.dtype is B.dtype:
         refuse_low_precision('linalg.lu_solve_cpu', LU)
-    P = _perm_tensor(pivots, n, LU)
-    L, U = _split(LU)
+    from ember.ops import _one_node
+    x = _one_node.one_node(LuSolve, lambda lu, p, b: _lu_solve_steps(lu, p, b, left, adjoint), (LU, pivots, B),
+                           left, adjoint)
+    return write_out('linalg_lu_solve', x, out)
+
+
+def _lu_solve_steps(LU, pivots, B, left, adjoint):
+    """lu_solve's value by triangular solves (differentiable: LuSolve's backward differentiates it)."""
     if not left:  # X A = B  <=>  A^H X^H = B^H
-        return write_out('linalg_lu_solve', lu_solve(LU, pivots, B.mH, adjoint=not adjoint).mH, out)
+        return _lu_solve_steps(LU, pivots, B.mH, True, not adjoint).mH
+    P = _perm_tensor(pivots, LU.shape[-1], LU)
+    L, U = _split(LU)
     if adjoint:  # A^H X = B with A = P L U:  X = P L^-H U^-H B
         y = solve_triangular(U.mH, B, upper=False)
-        x = P.matmul(solve_triangular(L.mH, y, upper=True, unitriangular=True))
-    else:
-        y = solve_triangular(L, P.mT.matmul(B), upper=False, unitriangular=True)
-        x = solve_triangular(U, y, upper=True)
-    return write_out('linalg_lu_solve', x, out)
+        return P.matmul(solve_triangular(L.mH, y, upper=True, unitriangular=True))
+    y = solve_triangular(L, P.mT.matmul(B), upper=False, unitriangular=True)
+    return solve_triangular(U, y, upper=True)
+
+
+class LuSolve(Primitive):
+    """lu_solve as PyTorch's one node (LinalgLuSolveBackward0), keeping the factors, the pivots and the result;
+    the gradients are those of the triangular solves the value comes from."""
+    node_name = 'LinalgLuSolveBackward0'
+    _nondiff_args = (1,)   # the pivots: no edge, as PyTorch's node
+    saved_attrs = {'LU': _sa.saved(0), 'adjoint': _sa.item('args', 1), 'left': _sa.item('args', 0),
+                   'pivots': _sa.saved(1), 'result': _sa.saved(2)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, LU, pivots, B, left, adjoint, value):
+        ctx.args = (left, adjoint)
+        ctx.save_for_backward(LU, pivots, value, B)     # (B for the backward alone: PyTorch's node shows none)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops._one_node import composite_grads
+        LU, pivots, _, B = ctx.saved_tensors
+        left, adjoint = ctx.args
+        need = ctx.needs_input_grad
+        gLU, gB = composite_grads(lambda lu, b: _lu_solve_steps(lu, pivots, b, left, adjoint), (LU, B),
+                                  (need[0], need[2]), g)
+        return gLU, None, gB, None, None, None
 
 
 @op('ember.lu', 'Tensor.lu', name='lu')
