@@ -129,7 +129,8 @@ def test_retained_graph_looked_at_between_passes_gives_the_same_gradients():
     assert np.array_equal(first, second)
 
 
-def test_a_hook_looking_during_backward_has_the_pass_run_the_steps():
+@pytest.mark.parametrize('accumulate', [False, True])
+def test_a_hook_looking_during_backward_has_the_pass_run_the_steps(accumulate):
     # a tensor hook reads the graph while the pass runs: the steps it expands join the pass, and a hook registered
     # on one of them fires in the same pass
     name = 'one_layer_hx'
@@ -140,7 +141,11 @@ def test_a_hook_looking_during_backward_has_the_pass_run_the_steps():
     def look(grad):
         cases.inner_node(out).register_hook(lambda grad_inputs, grad_outputs: seen.append(grad_inputs[0]))
     h.register_hook(look)
-    grads = ember.autograd.grad(cases.loss(out, h), _inputs(m, x, hx))
+    if accumulate:
+        cases.loss(out, h).backward()
+        grads = [t.grad for t in _inputs(m, x, hx)]
+    else:
+        grads = ember.autograd.grad(cases.loss(out, h), _inputs(m, x, hx))
     assert len(seen) == 1
     _close(cases.as_lists(seen[0]), RECORDED[name]['hook'][0], 'float64')
     for g, expected in zip(grads, RECORDED[name]['grads']):     # (that cell ran node by node: PyTorch's order)
@@ -172,3 +177,12 @@ def test_a_profiled_backward_runs_pytorchs_nodes(name):
     with ember.autograd.profiler.profile() as prof:
         cases.loss(out, h).backward()
     assert cases.node_counts(e.name for e in prof.function_events) == RECORDED[name]['profiled_nodes']
+
+
+def test_a_backward_under_anomaly_mode_runs_the_steps_with_the_same_gradients():
+    m, x, hx = cases.build(ember, 'one_layer')
+    out, h = m(x, hx)
+    with ember.autograd.detect_anomaly():
+        got = ember.autograd.grad(cases.loss(out, h), _inputs(m, x, hx))
+    assert not _deferred_nodes._pending
+    assert all(np.array_equal(a.numpy(), b) for a, b in zip(got, _grads('one_layer')))
