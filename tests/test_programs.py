@@ -48,7 +48,8 @@ GALLERY_PROGRAMS = {'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': '
                     'tvg_keypoints_transforms': 'PIL'}
 NEEDS.update(GALLERY_PROGRAMS)
 # the ex_* programs run pytorch/examples scripts (the MNIST ones read torchvision's dataset files through PIL)
-NEEDS.update({'ex_mnist_rnn': 'PIL', 'ex_mnist_forward_forward': 'PIL', 'ex_vae': 'PIL', 'ex_super_resolution': 'PIL'})
+NEEDS.update({'ex_mnist_rnn': 'PIL', 'ex_mnist_forward_forward': 'PIL', 'ex_vae': 'PIL', 'ex_super_resolution': 'PIL',
+              'ex_dcgan': 'PIL', 'ex_mnist': 'PIL'})
 
 
 @contextlib.contextmanager
