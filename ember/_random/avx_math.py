@@ -138,7 +138,7 @@ class NormalKernel32:
         float32 grid a magic constant rounds to (see ``_COS_MAGIC``); ``coeffs`` is c0, c1 plus
         the magic constant, the magic constant, c2."""
         np.multiply(x64, coeffs[0], t64)
-        np.add(t64, coeffs[1], t64)               # exact: both on the grid
+        np.add(t64, coeffs[1], t64)                   # exact: both on the grid
         np.subtract(t64, coeffs[2], t64)
         np.multiply(t64, x64, t64)
         np.add(t64, coeffs[3], t64)
@@ -152,14 +152,14 @@ class NormalKernel32:
         e, f, y, z = f32[:4]
         f64_, t64, z64, y64 = f64
         bits = w.view(np.int32)
-        np.bitwise_or(bits, _TOP8_0D, bits)       # -N for N = 2**24 - (w & (2**24 - 1)): x = N·2**-24
+        np.bitwise_or(bits, _TOP8_0D, bits)           # -N for N = 2**24 - (w & (2**24 - 1)): x = N·2**-24
         y[...] = bits                                 # exact: |N| <= 2**24
         np.add(i32_of[2], _LOG_OFFSET_0D, bits)
         np.right_shift(bits, _23, i32[0])
         e[...] = i32[0]
         np.bitwise_and(bits, _MANTISSA_0D, bits)
-        np.add(bits, _SQRTHF_0D, bits)            # 1 + f (a carry reaches the exponent above 1)
-        np.subtract(bits.view(np.float32), _ONE32, f)     # exact
+        np.add(bits, _SQRTHF_0D, bits)                # 1 + f (a carry reaches the exponent above 1)
+        np.subtract(bits.view(np.float32), _ONE32, f)  # exact
         np.multiply(f, f, z)
         f64_[...] = f
         self._horner(f64_, _LOG_P64, y, t64, y64)
@@ -172,10 +172,10 @@ class NormalKernel32:
         y64[...] = radius
         np.add(t64, y64, t64)
         y[...] = t64
-        np.multiply(z, _HALF32, z)                # exact: fused or not, y - z/2 rounds once
+        np.multiply(z, _HALF32, z)                    # exact: fused or not, y - z/2 rounds once
         np.subtract(y, z, y)
         np.add(y, f, y)
-        np.multiply(e, _LOG_Q2_32, e)             # exact, so fma(e, q2, f + y) rounds once
+        np.multiply(e, _LOG_Q2_32, e)                 # exact, so fma(e, q2, f + y) rounds once
         np.add(e, y, radius)
         np.multiply(radius, _MINUS_TWO32, radius)
         np.sqrt(radius, radius)
@@ -187,7 +187,7 @@ class NormalKernel32:
         x64, t64, z64, y64 = f64
         q, swap, sign = i32
         turn = w.view(np.int32)
-        np.bitwise_and(turn, _M24_I, turn)           # the uniform's 24 bits W
+        np.bitwise_and(turn, _M24_I, turn)            # the uniform's 24 bits W
         theta[...] = turn
         np.multiply(theta, _TWO_PI_24_32, theta)
         # the kernel's even octant j = (trunc(θ·4/π) + 1) & ~1 is 2q for the quarter turn
