@@ -13,6 +13,9 @@ double sum rounded once.
 ``scripts/check_avx_math.py`` compares every one of the 2**24 inputs of each function with the
 step-by-step formulation in ``tests/random/avx_reference.py``.
 
+The log's polynomial steps straddle two binades, so a constant cannot round them: their doubles
+are rounded to float32's precision on their bit patterns (``NormalKernel32._horner``).
+
 NumPy evaluates one operation at a time over a whole array, so the work runs on chunks that stay
 in cache, with every temporary allocated once (``NormalKernel32``); mixed-precision operations
 are split into a conversion and a same-type operation, which NumPy does much faster.
@@ -36,7 +39,7 @@ _COS_P = [float(_f(v)) for v in (2.443315711809948E-005, -1.388731625493765E-003
 # (cos: [2**-10, 2**-9), sin: [2**-7, 2**-6)), so its float32 rounding is a rounding to a fixed
 # grid: adding 1.5·2**52 grid steps rounds a double there (to even, as float32 does), and
 # folding that constant into the coefficient rounds the exact sum once, in one pass; subtracting
-# it again is exact.  (The log's steps straddle two binades each: they keep the conversions.)
+# it again is exact.  (The log's steps straddle two binades each: see ``NormalKernel32._horner``.)
 _COS_MAGIC = 1.5 * 2.0 ** (52 - 10 - 23)
 _SIN_MAGIC = 1.5 * 2.0 ** (52 - 7 - 23)
 _TWO_PI_24 = _f(2.0 * np.pi) * _f(2.0 ** -24)   # exact: a power-of-two scaling
@@ -73,6 +76,10 @@ _TOP8_0D, _MANTISSA_0D = np.array(_TOP8, np.int32), np.array(_MANTISSA, np.int32
 _SQRTHF_0D, _LOG_OFFSET_0D = np.array(_SQRTHF_BITS, np.int32), np.array(_LOG_OFFSET, np.int32)
 _ONE_I = np.array(1, np.int32)
 _SIGN_BIT = np.array(-(1 << 31), np.int32)
+# a double's bits: half a float32 unit (the highest of the 29 mantissa bits float32 lacks), and
+# the mask that keeps float32's 24 significant bits
+_HALF_FLOAT32_UNIT = np.array(1 << 28, np.int64)
+_FLOAT32_MANTISSA = np.array(-(1 << 29), np.int64)
 _M24_I = np.array((1 << 24) - 1, np.int32)
 _EIGHTH_TURN = np.array(1 << 21, np.int32)
 # shift counts as 0-d arrays of the operand's type: NumPy takes them faster than Python numbers
@@ -121,14 +128,21 @@ class NormalKernel32:
         return not radius.min()
 
     @staticmethod
-    def _horner(x64, coeffs, y, t64, y64):
-        """``y = fma(y, x, p)`` for each coefficient after the first, starting from the first."""
+    def _horner(x64, coeffs, y, t64):
+        """``y = fma(y, x, p)`` for each coefficient after the first, starting from the first.
+        Between the steps the double stays a double: its rounding to float32 (24 significant
+        bits) is done on its bit pattern, adding half a float32 unit in the low 29 bits of the
+        mantissa and clearing them (a carry moves to the next binade by itself), two integer
+        passes instead of the conversion to float32 and back.  That rounds halfway cases away
+        from zero where float32 rounds them to even: none of these steps meets one on any of the
+        2**24 inputs (``scripts/check_avx_math.py``)."""
+        bits = t64.view(np.int64)
         np.multiply(x64, coeffs[0], t64)
         for p in coeffs[1:-1]:
             np.add(t64, p, t64)
-            y[...] = t64
-            y64[...] = y
-            np.multiply(y64, x64, t64)
+            np.add(bits, _HALF_FLOAT32_UNIT, bits)
+            np.bitwise_and(bits, _FLOAT32_MANTISSA, bits)
+            np.multiply(t64, x64, t64)
         np.add(t64, coeffs[-1], t64)
         y[...] = t64
 
@@ -162,7 +176,7 @@ class NormalKernel32:
         np.subtract(bits.view(np.float32), _ONE32, f)  # exact
         np.multiply(f, f, z)
         f64_[...] = f
-        self._horner(f64_, _LOG_P64, y, t64, y64)
+        self._horner(f64_, _LOG_P64, y, t64)
         np.multiply(y, f, y)
         # y = fma(y, z, e·q1)
         y64[...] = y
