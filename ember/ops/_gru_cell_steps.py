@@ -19,9 +19,9 @@ since a recorded backward of the cell, as a gradient penalty takes), the last st
 ``hx`` and the gate products' pieces) are those, and between the cell's own nodes the incoming gradient is passed
 along in place of one (each node's inputs there have its shape, and only the cell's nodes read them).
 
-Even recorded that way, the ten nodes cost an nn.GRU training step 1.4-2.3x below hidden 512, so nn.GRU's steps
-record the fused node and defer these nodes into it (``autograd/_deferred_nodes.py``): :func:`expand_fused_step`
-records them from its arrays when a node can first be seen.
+Even recorded that way, the ten nodes cost an nn.GRU training step 1.4-2.3x below hidden 512, so ``gru_cell`` and
+nn.GRU's steps record the fused node and defer these nodes into it (``autograd/_deferred_nodes.py``):
+:func:`expand_fused_step` records them from its arrays when a node can first be seen.
 """
 import weakref
 
@@ -116,14 +116,14 @@ def gru_cell_steps(xg, hg, h_prev, gates_array):
     return step(_ADD, 'h', (mixed_t, n_t), h, alpha=1)
 
 
-# nn.GRU's steps: one fused node each (rnn._GRUGates), the cell's nodes deferred until a node can be seen
+# gru_cell and nn.GRU's steps: one fused node each (rnn._GRUGates), the cell's nodes deferred until a node can be seen
 # (autograd/_deferred_nodes.py); the sequence numbers of the nodes the expansion makes are reserved when the
 # fused node is (so backward orders them as if they had been recorded then): two pieces' splits and nine steps
 STEP_NODES = 11
 
 
 def expand_fused_step(node):
-    """Turn the fused node of an nn.GRU step (``rnn._GRUGates``'s, made right after ``STEP_NODES`` sequence
+    """Turn the fused node of a GRU step (``rnn._GRUGates``'s, made right after ``STEP_NODES`` sequence
     numbers were reserved, the first kept as ``node._steps_seq``) into the nodes :func:`gru_cell_steps` records:
     ``node`` becomes the last one (the addition making the hidden state, which it is named after already), keeping
     its hooks, and the others are returned. Once backward freed the fused node's saved tensors, the nodes are

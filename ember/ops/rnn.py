@@ -5,9 +5,9 @@ The loops run over layers and time steps only; each layer's input projection for
 is one matrix product done before the time loop, so a step costs one ``h @ W_hh.T`` plus the
 elementwise gates, computed for LSTM and GRU in one fused pass per step. Where autograd records, that pass's
 arrays carry PyTorch's CPU cell nodes (``_lstm_cell_steps``, ``_gru_cell_steps``) in ``lstm_cell``,
-``gru_cell`` and nn.LSTM's steps; nn.GRU's steps record the fused Primitive with those nodes deferred into it
-until a node can be seen (``_gru_step``); unrecorded or observed calls take the fused Primitive (whose backward is
-written again in ember ops when a graph of the gradient is wanted, so every order still works).
+``gru_cell`` and nn.LSTM's steps (``gru_cell``'s and nn.GRU's deferred into the fused Primitive's node until a node
+can be seen: ``_gru_gates``); unrecorded or observed calls take the fused Primitive (whose backward is written again
+in ember ops when a graph of the gradient is wanted, so every order still works).
 When nothing is recorded the time loop runs on arrays, calling the same kernels without an op per
 step; a recorded float32 LSTM layer is one node (``_LSTMLayer``), as PyTorch's CPU kernel records it,
 whose first-order backward repeats the steps' own formulas in their graph's order (the same bits).
@@ -170,39 +170,32 @@ def _lstm_step(xg, h, c, w_hh, b_hh, w_hr=None):
 
 
 def _gru_gates(xg, hg, h):
-    """The new hidden state from the input's and the hidden state's gate products and the previous state: where
-    autograd records, PyTorch's CPU cell's nodes, from one fused pass (_gru_cell_steps); otherwise, and for op
-    observers (profiler, ONNX capture), vmap and meta tensors, the one fused op."""
-    if grad_mode._state.enabled and type(xg) is Tensor and type(hg) is Tensor and type(h) is Tensor and \
-            (xg._requires_grad or hg._requires_grad or h._requires_grad) and not _function._op_hooks and \
-            xg._device.type != 'meta':
-        from ember.ops._gru_cell_steps import gru_cell_steps
-        return gru_cell_steps(xg, hg, h, _gru_gates_array)
-    return _GRUGates.apply(xg, hg, h)
-
-
-def _gru_step(xg, h, w_hh, b_hh):
-    """One recorded step of nn.GRU: the fused op's one node, PyTorch's cell's nodes deferred into it until a node
-    can be seen (autograd/_deferred_nodes.py): recorded at once, they made a training step 2.3x slower at
-    (20, 16, 64) -> 128, 1.4-1.6x at (35, 32, 128) -> 256. Where the steps' recording is watched (observers
-    take the fused op, as ``gru_cell``'s do; anomaly mode's forward stacks and saved-tensor hooks see each step's
-    node), the step is recorded as ``gru_cell`` records it."""
-    hg = _linear(h, w_hh, b_hh)
+    """The new hidden state from the input's and the hidden state's gate products and the previous state (``gru_cell``
+    and each recorded step of nn.GRU). Where autograd records, PyTorch's CPU cell's nodes (_gru_cell_steps), deferred
+    into the fused op's one node until a node can be seen (autograd/_deferred_nodes.py): recorded at once, they made a
+    training step 2.3x slower at (20, 16, 64) -> 128, 1.4-1.6x at (35, 32, 128) -> 256. Recorded at once where the
+    recording is watched (anomaly mode's forward stacks and saved-tensor hooks see each step's node); op observers
+    (profiler, ONNX capture), vmap and meta tensors, and unrecorded calls, take the one fused op."""
+    recorded = grad_mode._state.enabled and type(xg) is Tensor and type(hg) is Tensor and type(h) is Tensor and \
+        (xg._requires_grad or hg._requires_grad or h._requires_grad) and not _function._op_hooks and \
+        xg._device.type != 'meta'
+    if not recorded:
+        return _GRUGates.apply(xg, hg, h)
+    from ember.ops import _gru_cell_steps as steps
     if _anomaly._enabled or _saved_hooks._pack_stack:
-        return _gru_gates(xg, hg, h)
-    deferred = grad_mode._state.enabled and not _function._op_hooks and type(xg) is Tensor and \
-        type(hg) is Tensor and type(h) is Tensor and (xg._requires_grad or hg._requires_grad or h._requires_grad) \
-        and xg._device.type != 'meta'
-    if deferred:
-        from ember.ops import _gru_cell_steps as steps
-        first = next(_function._sequence)
-        next(islice(_function._sequence, steps.STEP_NODES - 2, None))    # (the rest of the steps' numbers)
+        return steps.gru_cell_steps(xg, hg, h, _gru_gates_array)
+    first = next(_function._sequence)
+    next(islice(_function._sequence, steps.STEP_NODES - 2, None))    # (the rest of the steps' numbers)
     out = _GRUGates.apply(xg, hg, h)
     node = out._grad_fn
-    if deferred and node is not None:
+    if node is not None:
         node._steps_seq = first
         _deferred_nodes.defer(node, steps.expand_fused_step)
     return out
+
+
+def _gru_step(xg, h, w_hh, b_hh):
+    return _gru_gates(xg, _linear(h, w_hh, b_hh), h)
 
 
 # ----------------------------------------------------------------------------------------------
