@@ -167,3 +167,17 @@ def test_other_dim_sum_rounds_once_where_the_double_sum_meets_a_midpoint():
     y = ember.tensor([[1.0], [2 ** -24 * (1 - 2 ** -23)]], dtype=ember.float32)
     got = ember.ops.aten._softmax_backward_data(g, y, 0, ember.float32)
     assert got.numpy().tobytes() == np.zeros((2, 1), np.float32).tobytes()
+
+
+def test_safe_softmax_backward_is_the_kernel():
+    """Attention's math path takes the safe softmax (a fully masked row gives zeros): its backward runs
+    the same kernel on its output."""
+    from ember.ops.attention import SafeSoftmax
+    x_np = np.asarray(np.random.default_rng(5).standard_normal((6, 40)), np.float32)
+    x_np[2] = -np.inf
+    g = ember.from_numpy(np.asarray(np.random.default_rng(6).standard_normal((6, 40)), np.float32))
+    x = ember.from_numpy(x_np).requires_grad_()
+    y = SafeSoftmax.apply(x, 1)
+    y.backward(g)
+    want = ember.ops.aten._softmax_backward_data(g, y.detach(), 1, ember.float32)
+    assert x.grad.numpy().tobytes() == want.numpy().tobytes() and not x.grad[2].any()
