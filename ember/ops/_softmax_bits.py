@@ -384,7 +384,7 @@ def _by_vectors(a):
 
 def _add_lanes(acc):
     """The vector reduction's tree over the lanes (the last axis) of the accumulators ``acc``: lane ``i``
-    with ``i + LANES / 2``, and so on by halves."""
+    with lane ``i`` plus half the lanes, and so on by halves."""
     lanes = acc.shape[-1]
     # on the rows laid end to end, each step adds the values half its width further on: a row's first
     # ``width`` values are its lanes after the step (the others mix rows and are not read). Whole-array
