@@ -33,11 +33,11 @@ def defer(node, expand):
 
 def expand_all():
     """Expand every deferred node still alive (call it only where ``_pending`` is not empty)."""
-    from ember.autograd import engine, function, anomaly_mode, _saved_hooks
+    from ember.autograd import engine, function, anomaly_mode, _saved_hooks    # NOTE: here: engine imports this module
     from ember._grad_state import state
-    # the steps are recorded as at the fused node's forward, whatever the caller has switched on since: grad mode
-    # (an inspection under no_grad), and none of what the forward would have seen (its observers, anomaly mode's
-    # forward stacks, saved-tensor hooks: a node is deferred only where none of them was there)
+    # the steps are recorded as at the fused node's forward, whatever the caller has switched on since: grad mode on
+    # (a look under no_grad), and none of what that forward did not have (op observers, anomaly mode's forward
+    # stacks, saved-tensor hooks: a node is deferred only where none of them was on)
     kept = state.enabled, state.inference, function._op_hooks, anomaly_mode._enabled, _saved_hooks._pack_stack[:]
     state.enabled, state.inference, function._op_hooks, anomaly_mode._enabled = True, False, (), False
     _saved_hooks._pack_stack.clear()
