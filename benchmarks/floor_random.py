@@ -11,8 +11,9 @@ every ufunc and ``copyto`` call, then each call is replayed on copies of its ope
 the chunk's sum is scaled to 10**6 numbers; the split of the words into the blocks' radius and
 angle halves and the join of the normals (four copies a run of words) are timed as the library
 does them.  The rows below the total group the passes by kind
-(a fused multiply-add step is four of them: a double sum, its rounding to float32, the widening
-back and the next double product; NumPy has no fused multiply-add).
+(a fused multiply-add step is four of them: a double product and sum, then its rounding to
+float32, either a conversion to float32 and back or, in the log's polynomial, two integer passes on
+the double's bits; NumPy has no fused multiply-add).
 
 randperm: the passes ember's blocks of swaps make over every step (``ember/_random/swap_shuffle.py``):
 the words, their remainders and targets, the targets as NumPy index arrays, a random gather of the
