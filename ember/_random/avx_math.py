@@ -60,20 +60,35 @@ def _c32(v):
     return np.array(v, np.float32)
 
 
-_LOG_P64 = [_c64(p) for p in _LOG_P]
-_LOG_Q1_32, _LOG_Q2_32 = _c32(_LOG_Q1), _c32(_LOG_Q2)
-_SIN_P64 = [_c64(_SIN_P[0]), _c64(_SIN_P[1] + _SIN_MAGIC), _c64(_SIN_MAGIC), _c64(_SIN_P[2])]
-_COS_P64 = [_c64(_COS_P[0]), _c64(_COS_P[1] + _COS_MAGIC), _c64(_COS_MAGIC), _c64(_COS_P[2])]
-_TWO_PI_24_32 = _c32(_TWO_PI_24)
-_ONE32, _HALF32, _MINUS_TWO32 = _c32(1), _c32(0.5), _c32(-2)
-# The cosine's last fused step, fma(c·z, z, -z/2), is computed as (c·z - 1/2)·z in double: one pass
-# fewer than the product, the halving and the sum, at the price of two double roundings (the
-# difference is inexact when c·z is below about 2**-31); for every one of the 2**24 angles the
-# float32 result is the fused one (``scripts/check_avx_math.py`` compares the sines and cosines
-# themselves).
-_HALF64 = _c64(0.5)
+# Power-of-two scalings commute with every rounding (no value comes near float32's limits), so the
+# kernel computes scaled quantities where that saves a pass.  The log runs on g = f/2 (one pass
+# from the mantissa, like f) with each step's value halved so that the halving of z and the final
+# -2 of -2·log fall away: the radius comes out halved, and the sines and cosines doubled (their
+# angle doubled, z = x·x quadrupled, the coefficients scaled to match), which their product
+# with the radius undoes exactly.  (The last step subtracts where the kernel adds and negates:
+# the one zero radius, of log(1), keeps the kernel's sign.)
+RADIUS_SCALE, TRIG_SCALE = 0.5, 2.0
+# y_k = fma(y_{k-1}, f, p_k) kept as c_k·y_k = fma(c_{k-1}·y_{k-1}, g, c_k·p_k): c_k = c_{k-1}/2,
+# ending at c_9 = 2 for y_9 = y_8·f (so that c_9·y_9·z/4 = y_9·z/2 with z's quarter g·g)
+_LOG_P64 = [_c64(p * 4.0 * 2.0 ** (8 - k)) for k, p in enumerate(_LOG_P)]
+_LOG_Q1_32, _LOG_Q2_32 = _c32(_LOG_Q1 * _f(0.5)), _c32(_LOG_Q2 * _f(-0.5))
+# sin and cos of x from X = 2x and Z = X·X = 4z: fma(fma(a, z, b), z, c) = fma(fma(a/4, Z, b), Z/4, c);
+# the inner value scaled by 1/64 (cos) and 1/16 (sin) and the outer by 1/8 and 1/4 feed the
+# tails below without another scaling (the magic constants scaled with their grids)
+_SIN_P64 = [_c64(_SIN_P[0] / 64), _c64((_SIN_P[1] + _SIN_MAGIC) / 16), _c64(_SIN_MAGIC / 16), _c64(_SIN_P[2] / 4)]
+_COS_P64 = [_c64(_COS_P[0] / 128), _c64((_COS_P[1] + _COS_MAGIC) / 32), _c64(_COS_MAGIC / 32), _c64(_COS_P[2] / 8)]
+_TWO_PI_24_32 = _c32(_TWO_PI_24 * _f(2))
+_TWO32, _HALF32 = _c32(2), _c32(0.5)
+# The cosine's last fused step, fma(c·z, z, -z/2), is computed as (c·z - 1/2)·z in double (here
+# doubled: (c·Z/8 - 1/4)·Z): one pass fewer than the product, the halving and the sum, at the
+# price of two double roundings (the difference is inexact when c·z is below about 2**-31); for
+# every one of the 2**24 angles the float32 result is the fused one (``scripts/check_avx_math.py``
+# compares the sines and cosines themselves).
+_QUARTER64 = _c64(0.25)
 _TOP8_0D, _MANTISSA_0D = np.array(_TOP8, np.int32), np.array(_MANTISSA, np.int32)
-_SQRTHF_0D, _LOG_OFFSET_0D = np.array(_SQRTHF_BITS, np.int32), np.array(_LOG_OFFSET, np.int32)
+# bits of (1 + f)/2: sqrt(1/2) with one less in the exponent field
+_HALF_SQRTHF_0D = np.array(_SQRTHF_BITS - (1 << 23), np.int32)
+_LOG_OFFSET_0D = np.array(_LOG_OFFSET, np.int32)
 _ONE_I = np.array(1, np.int32)
 _SIGN_BIT = np.array(-(1 << 31), np.int32)
 # a double's bits: half a float32 unit (the highest of the 29 mantissa bits float32 lacks), and
@@ -84,8 +99,8 @@ _M24_I = np.array((1 << 24) - 1, np.int32)
 _EIGHTH_TURN = np.array(1 << 21, np.int32)
 # shift counts as 0-d arrays of the operand's type: NumPy takes them faster than Python numbers
 _22, _23, _30, _31 = (np.array(n, np.int32) for n in (22, 23, 30, 31))
-# j·DP for the even octant j = 2q, as q·2·DP (exact: a power-of-two scaling)
-_DP2_64 = _c64(2 * _DP)
+# 2·j·DP for the even octant j = 2q, as q·4·DP (the doubled angle's reduction)
+_DP4_64 = _c64(4 * _DP)
 
 
 class NormalKernel32:
@@ -159,12 +174,12 @@ class NormalKernel32:
         y[...] = t64
 
     def _radius(self, w, radius, bufs):
-        """``sqrt(-2 log(x))`` for ``x = 1 - (w & (2**24 - 1))·2**-24``, the kernel's log step by step:
-        ``x = 2**e·(1 + f)`` with ``1 + f`` in [sqrt(1/2), sqrt(2)) (Cephes's ``x < sqrt(1/2)`` case is
-        the part of the range below 1), then its polynomial in ``f``."""
+        """``sqrt(-2 log(x))·RADIUS_SCALE`` for ``x = 1 - (w & (2**24 - 1))·2**-24``, the kernel's log
+        step by step: ``x = 2**e·(1 + f)`` with ``1 + f`` in [sqrt(1/2), sqrt(2)) (Cephes's
+        ``x < sqrt(1/2)`` case is the part of the range below 1), then its polynomial in ``f``."""
         f32, f64, i32, i32_of = bufs
-        e, f, y, z = f32[:4]
-        f64_, t64, z64, y64 = f64
+        e, g, y, z = f32[:4]
+        g64, t64, z64, y64 = f64
         bits = w.view(np.int32)
         np.bitwise_or(bits, _TOP8_0D, bits)           # -N for N = 2**24 - (w & (2**24 - 1)): x = N·2**-24
         y[...] = bits                                 # exact: |N| <= 2**24
@@ -172,13 +187,13 @@ class NormalKernel32:
         np.right_shift(bits, _23, i32[0])
         e[...] = i32[0]
         np.bitwise_and(bits, _MANTISSA_0D, bits)
-        np.add(bits, _SQRTHF_0D, bits)                # 1 + f (a carry reaches the exponent above 1)
-        np.subtract(bits.view(np.float32), _ONE32, f)  # exact
-        np.multiply(f, f, z)
-        f64_[...] = f
-        self._horner(f64_, _LOG_P64, y, t64)
-        np.multiply(y, f, y)
-        # y = fma(y, z, e·q1)
+        np.add(bits, _HALF_SQRTHF_0D, bits)           # (1 + f)/2 (a carry reaches the exponent above 1/2)
+        np.subtract(bits.view(np.float32), _HALF32, g)  # g = f/2, exact
+        np.multiply(g, g, z)                          # z/4
+        g64[...] = g
+        self._horner(g64, _LOG_P64, y, t64)
+        np.multiply(y, g, y)                          # 2·y·f
+        # y/2 = fma(2·y, z/4, e·q1/2)
         y64[...] = y
         z64[...] = z
         np.multiply(y64, z64, t64)
@@ -186,16 +201,14 @@ class NormalKernel32:
         y64[...] = radius
         np.add(t64, y64, t64)
         y[...] = t64
-        np.multiply(z, _HALF32, z)                    # exact: fused or not, y - z/2 rounds once
-        np.subtract(y, z, y)
-        np.add(y, f, y)
+        np.subtract(y, z, y)                          # (y - z/2)/2
+        np.add(y, g, y)                               # (f + y)/2
         np.multiply(e, _LOG_Q2_32, e)                 # exact, so fma(e, q2, f + y) rounds once
-        np.add(e, y, radius)
-        np.multiply(radius, _MINUS_TWO32, radius)
-        np.sqrt(radius, radius)
+        np.subtract(e, y, radius)                     # -log/2
+        np.sqrt(radius, radius)                       # the radius sqrt(-2 log), halved
 
     def _sincos(self, w, sin, cos, bufs):
-        """(sin, cos) of ``θ = 2π·(w & (2**24 - 1))·2**-24`` (float32)."""
+        """(sin, cos) of ``θ = 2π·(w & (2**24 - 1))·2**-24`` (float32), times TRIG_SCALE."""
         f32, f64, i32, i32_of = bufs
         theta, x, z, s, c = f32[:5]
         x64, t64, z64, y64 = f64
@@ -210,7 +223,7 @@ class NormalKernel32:
         np.add(turn, _EIGHTH_TURN, q)
         np.right_shift(q, _22, q)
         t64[...] = q
-        np.multiply(t64, _DP2_64, t64)                # j·(DP1 + DP2 + DP3)
+        np.multiply(t64, _DP4_64, t64)                # j·(DP1 + DP2 + DP3)
         x64[...] = theta
         np.add(t64, x64, t64)
         x[...] = t64                                  # the reduced angle, rounded once
@@ -221,10 +234,10 @@ class NormalKernel32:
         self._horner3_one_binade(z64, _COS_P64, c, t64)
         np.multiply(c, z, c)
         y64[...] = c
-        np.subtract(y64, _HALF64, y64)                # (c·z - 1/2)·z: see the note at _HALF64
+        np.subtract(y64, _QUARTER64, y64)             # 2·(c·z - 1/2)·z: see the note at _QUARTER64
         np.multiply(y64, z64, t64)
         c[...] = t64
-        np.add(c, _ONE32, c)
+        np.add(c, _TWO32, c)
         # sin polynomial: fma(fma(s0, z, s1), z, s2), then fma(s·z, x, x)
         self._horner3_one_binade(z64, _SIN_P64, s, t64)
         np.multiply(s, z, s)
