@@ -23,8 +23,6 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs
 # (node, row) pairs whose attributes differ from PyTorch's, each saying why; test_known_differences keeps them
 # honest (strict xfail: one that comes to match must go from here)
 KNOWN = {
-    ('EmbeddingBagBackward0', 'embedding_bag'): "ember composes the bag reduction over the looked-up rows: its node "
-    "keeps its own bag map, not PyTorch's indices/offsets/mode/padding_idx and offset2bag/bag_size/max_indices",
     ('LinalgEighBackward0', 'linalg.eigvalsh'): "eigenvectors' signs are LAPACK's choice (NumPy's and PyTorch's "
     "builds choose differently for one matrix of the batch)",
     ('LinalgSvdBackward0', 'svd'): "singular vectors' signs are LAPACK's choice",

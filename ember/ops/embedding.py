@@ -7,7 +7,7 @@ from ember._tensor import Tensor
 from ember.autograd import _saved_attrs as _sa
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
-from ember.ops import _argparse
+from ember.ops import _argparse, _one_node
 from ember.ops._half import is_half_array
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor
@@ -287,6 +287,81 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     else:
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}")
     padding_idx = _padding(padding_idx, weight.shape[0])
+
+    def value(weight, per_sample_weights):
+        return _bag_value(input, flat, weight, per_sample_weights, bag_np, past_end, n_bags, max_norm, norm_type,
+                          scale_grad_by_freq, mode, padding_idx)
+    if not (grad_mode._state.enabled and (weight.requires_grad or getattr(per_sample_weights, 'requires_grad', False))):
+        return value(weight, per_sample_weights)
+    result = _one_node.one_node_keeping_graph(EmbeddingBagNode, value, (weight, per_sample_weights))
+    if result._grad_fn is not None:     # (what its node shows, grad_fn._saved_*, read lazily; the composite)
+        result._grad_fn.__dict__.update(bag_compute=value, bag_given=(
+            input, offsets, mode, padding_idx, scale_grad_by_freq, include_last_offset, per_sample_weights))
+    return result
+
+
+class EmbeddingBagNode(Primitive):
+    """embedding_bag as PyTorch's one node (EmbeddingBagBackward0) over the table and the per-sample weights (a None
+    edge without them). Its value and gradients are the composite's (looked-up rows reduced per bag), recorded in
+    the forward on detached inputs; what PyTorch's node keeps (the bag of each index, the bag sizes, the rows that
+    gave the maxima) is worked out when read."""
+    node_name = 'EmbeddingBagBackward0'
+    _none_edges = (1,)   # no per-sample weights: a (None, 0) edge, as PyTorch's node
+    saved_attrs = {
+        'indices': _sa.kept_tensor(lambda node: _bag_given(node)[0]),
+        'mode': lambda node: {'sum': 0, 'mean': 1, 'max': 2}[node.bag_given[2]],
+        'offsets': _sa.kept_tensor(lambda node: _bag_given(node)[1]),
+        'padding_idx': lambda node: _sa.as_int64(-1 if node.bag_given[3] is None else node.bag_given[3]),
+        'per_sample_weights': _sa.kept_tensor(lambda node: node.bag_given[6]),
+        'result1': _sa.kept_tensor(lambda node: _bag_results(node)[0]),
+        'result2': _sa.kept_tensor(lambda node: _bag_results(node)[1]),
+        'result3': _sa.kept_tensor(lambda node: _bag_results(node)[2]),
+        'scale_grad_by_freq': lambda node: node.bag_given[4], 'sparse': _sa.const(False),
+        # (the table is kept only with per-sample weights, whose gradient needs it)
+        'weight': _sa.kept_tensor(lambda node: None if node.bag_given[6] is None else node._read_saved(0)),
+        'weight_sym_argsize_0': lambda node: node._input_meta[0][0][0] if node._input_meta[0] is not None
+        else node._read_saved(0).shape[0]}
+
+    @staticmethod
+    def forward(ctx, weight, per_sample_weights, value):
+        ctx.recorded = value
+        ctx.save_for_backward(weight, per_sample_weights)
+        return _one_node.value_of(value)
+
+    @staticmethod
+    def backward(ctx, g):
+        weight, per_sample_weights = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return _one_node.recorded_grads(ctx, ctx.bag_compute, (weight, per_sample_weights), (need[0], need[1]),
+                                        g) + (None,)
+
+
+def _bag_given(node):
+    """(indices, offsets) as PyTorch's kernel takes them: a 2-D input flattened, with an offset per row."""
+    from ember.ops.creation import arange
+    indices, offsets = node.bag_given[:2]
+    if indices.ndim == 2:
+        n, length = indices.shape
+        return indices.reshape(-1), arange(0, n * length, length, device=indices.device)
+    return indices, offsets
+
+
+def _bag_results(node):
+    from ember.ops.torch_nn_natives import _bag_bookkeeping
+    indices, offsets = _bag_given(node)
+    _, _, mode, padding_idx, _, include_last_offset, psw = node.bag_given
+    weight = node._read_saved(0)
+    bags = offsets.numel() - (1 if include_last_offset else 0)
+    found = _bag_bookkeeping(weight, indices, offsets, mode, include_last_offset, padding_idx, bags, psw is not None)
+    if mode == 'sum':   # (the plain sum kernel leaves the bag of each index out; under autograd it is made)
+        found = (_bag_bookkeeping(weight, indices, offsets, 'mean', include_last_offset, padding_idx, bags,
+                                  psw is not None)[0],) + tuple(found[1:])
+    return found
+
+
+def _bag_value(input, flat, weight, per_sample_weights, bag_np, past_end, n_bags, max_norm, norm_type,
+               scale_grad_by_freq, mode, padding_idx):
+    """F.embedding_bag's value (differentiable in the table and the per-sample weights)."""
     emb = embedding(flat, weight, None, max_norm, norm_type, scale_grad_by_freq)
     keep_np = np.ones(flat.shape[0], bool)
     if padding_idx is not None:
