@@ -313,3 +313,17 @@ def test_user_function_node_shows_its_saved_tensors_as_one_raw_tuple():
     raws[0].register_hooks(lambda t: t * 10, lambda p: p)
     y.sum().backward()
     assert x.grad.tolist() == [10., 30.]
+
+
+def test_a_promoted_input_shows_as_the_tensor_given():
+    # as PyTorch's node: x / n keeps n itself (int64), though the division ran on its float copy
+    x = ember.ones(3, dtype=ember.float64, requires_grad=True)
+    n = ember.tensor([1, 2, 4])
+    node = (x / n).grad_fn
+    assert node._saved_other is n and node._raw_saved_other.data is n
+    y = x * n
+    y.sum().backward()
+    assert x.grad.tolist() == [1., 2., 4.]
+    e = ember.tensor([2, -1])
+    node = ember.ldexp(ember.tensor([1., 3.], requires_grad=True), e).grad_fn
+    assert node._saved_other is e and node._saved_other.dtype == ember.int64

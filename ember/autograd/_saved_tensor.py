@@ -151,7 +151,9 @@ class SavedTensor:
         record = self._record()
         if record is None:
             return None
-        return record.packed if type(record) is _hooks.PackedSaved else record.tensor
+        if type(record) is _hooks.PackedSaved:
+            return record.packed
+        return getattr(record, 'given', record.tensor)     # (an input promoted for the op: the one given)
 
     @property
     def unpack_hook(self):
