@@ -12,6 +12,20 @@ STATE_SIZE = 5056
 _N = 624
 _MASK32 = 0xFFFFFFFF
 _MAX64 = (1 << 64) - 1
+_PAIRED_WORDS = 4096
+_HALF_BITS = np.uint64(32)
+_PAIR_ORDER = []
+
+
+def _pairs_first_high():
+    """Whether NumPy's 64-bit numbers from MT19937 are two consecutive words with the first one
+    high (C leaves the order of the two calls in its expression open), checked once."""
+    if not _PAIR_ORDER:
+        words = np.random.Generator(np.random.MT19937(7)).integers(0, 1 << 32, 8, dtype=np.uint32)
+        pairs = np.random.Generator(np.random.MT19937(7)).integers(0, _MAX64, 4, dtype=np.uint64, endpoint=True)
+        _PAIR_ORDER.append(bool(np.array_equal(pairs >> np.uint64(32), words[0::2]) and
+                                np.array_equal(pairs & np.uint64(0xFFFFFFFF), words[1::2])))
+    return _PAIR_ORDER[0]
 
 
 def _init_genrand(seed32):
@@ -65,8 +79,16 @@ class Engine:
         return self._bits.random_raw(n)
 
     def words32(self, n):
-        """``n`` 32-bit words as uint32."""
-        return self._draw.integers(0, 1 << 32, n, dtype=np.uint32)
+        """``n`` 32-bit words as uint32.  An even number of them, from ``_PAIRED_WORDS`` on, is drawn
+        as 64-bit numbers (NumPy's cost is per number: a quarter less time for two words each) whose
+        halves are put back in order, the first word being the high half, with three integer passes."""
+        if n < _PAIRED_WORDS or n % 2 or not _pairs_first_high():
+            return self._draw.integers(0, 1 << 32, n, dtype=np.uint32)
+        pairs = self._draw.integers(0, _MAX64, n // 2, dtype=np.uint64, endpoint=True)
+        high = np.right_shift(pairs, _HALF_BITS)
+        np.left_shift(pairs, _HALF_BITS, pairs)
+        np.bitwise_or(pairs, high, pairs)
+        return pairs.view(np.uint32)
 
     def word(self):
         return int(self._bits.random_raw())

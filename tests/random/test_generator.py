@@ -112,3 +112,15 @@ def test_randperm_is_the_sequential_swaps(n):
         z = int(w[i] % (n - i))
         r[i], r[i + z] = r[i + z], r[i]
     assert got == r
+
+
+def test_long_runs_of_words_drawn_in_pairs_keep_the_stream_order():
+    # from a few thousand words on, the engine draws two at a time and swaps the halves back
+    from ember._random.engine import Engine, _PAIRED_WORDS
+    paired, single = Engine(12345), Engine(12345)
+    for n in (_PAIRED_WORDS, _PAIRED_WORDS + 2, _PAIRED_WORDS + 1, 10, 3 * _PAIRED_WORDS):
+        got = paired.words32(n)
+        assert got.dtype == np.uint32 and got.shape == (n,)
+        assert np.array_equal(got, single._draw.integers(0, 1 << 32, n, dtype=np.uint32))
+    a, b = paired._bits.state['state'], single._bits.state['state']
+    assert a['pos'] == b['pos'] and np.array_equal(a['key'], b['key'])
