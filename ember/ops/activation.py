@@ -91,8 +91,21 @@ for _z in _ZERO.values():
     _z.flags.writeable = False
 
 
+_FEW = 256     # up to this many elements relu's where() costs less than the bit masking's four calls
+
+
 def _relu_array(x, xp=np):
-    return xp.maximum(x, _ZERO.get(x.dtype, 0) if type(x) is np.ndarray else 0)
+    """PyTorch's relu, ``x < 0 ? 0 : x``: a -0 stays -0 and a NaN stays as it is (NumPy's maximum turns -0
+    into +0). A float array's negatives are cleared by where(), or past a few hundred elements by the
+    comparison's mask ANDed off their bits (``_zero_unless``: where() branches per element, and the
+    masking is also cheaper than maximum's NaN-aware loop)."""
+    zero = _ZERO.get(x.dtype)
+    if zero is not None and type(x) is np.ndarray:
+        negative = x < zero
+        return np.where(negative, zero, x) if x.size <= _FEW else _zero_unless(np, negative, x, keep=False)
+    if x.dtype.kind in 'fV':        # half types, CuPy arrays
+        return _zero_unless(xp, x < 0, x, keep=False)
+    return xp.maximum(x, 0)
 
 
 class Relu(Primitive):
@@ -174,7 +187,11 @@ def relu_(input):
     from ember.ops.inplace import apply_inplace
 
     def fast(t):
-        t._xp.maximum(t._data, 0, out=t._data)
+        d = t._data
+        if d.dtype.kind in 'fV':    # (-0 and NaN kept, as relu: see _relu_array)
+            d[...] = _relu_array(d, t._xp)
+        else:
+            t._xp.maximum(d, 0, out=d)
     return apply_inplace(input, Relu.apply, fast=fast)
 
 

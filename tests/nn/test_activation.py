@@ -256,6 +256,40 @@ def test_relu_backward_is_lean_and_twice_differentiable():
     assert gg.tolist() == [0.0, 2.0, 2.0]
 
 
+# PyTorch 2.13's relu is ``x < 0 ? 0 : x``: -0 stays -0 (its printed value too), NaNs pass as they are
+# (bit patterns below from the oracle: relu of -0, +0, -1, 2, inf, -inf, the smallest subnormals, +/-NaN)
+_RELU_IN = {'float32': [0x80000000, 0x00000000, 0xBF800000, 0x40000000, 0x7F800000, 0xFF800000, 0x00000001,
+                        0x80000001, 0x7FC00000, 0xFFC00001],
+            'float64': [0x8000000000000000, 0, 0xBFF0000000000000, 0x4000000000000000, 0x7FF0000000000000,
+                        0xFFF0000000000000, 1, 0x8000000000000001, 0x7FF8000000000000, 0xFFF8000000000001]}
+_RELU_OUT = {'float32': [0x80000000, 0, 0, 0x40000000, 0x7F800000, 0, 1, 0, 0x7FC00000, 0xFFC00001],
+             'float64': [0x8000000000000000, 0, 0, 0x4000000000000000, 0x7FF0000000000000, 0, 1, 0,
+                         0x7FF8000000000000, 0xFFF8000000000001]}
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('repeat', [1, 40])     # (a few values, and past where() to the bit masking)
+def test_relu_keeps_negative_zero_and_nans_as_pytorch(dtype, repeat):
+    uint = np.uint32 if dtype == 'float32' else np.uint64
+    x = np.array(_RELU_IN[dtype] * repeat, uint).view(dtype)
+    want = np.array(_RELU_OUT[dtype] * repeat, uint)
+    for got in (ember.relu(ember.from_numpy(x.copy())), F.relu(ember.from_numpy(x.copy())), nn.ReLU()(ember.from_numpy(x.copy())),
+                ember.from_numpy(x.copy()).relu_(), F.relu(ember.from_numpy(x.copy()), inplace=True)):
+        assert got.numpy().view(uint).tolist() == want.tolist()
+    assert str(ember.relu(ember.tensor([-0.0, -1.0, 2.0]))) == 'tensor([-0., 0., 2.])'
+    y = ember.from_numpy(x.copy()).requires_grad_()
+    ember.relu(y).sum().backward()      # (-0 is not above zero: no gradient, as PyTorch's threshold_backward)
+    assert y.grad.numpy().tolist()[:4] == [0.0, 0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
+def test_relu_keeps_negative_zero_in_half_types(dtype):
+    x = ember.tensor([-0.0, 0.0, -1.5, 2.5] * 80, dtype=getattr(ember, dtype))
+    for got in (ember.relu(x[:4]), ember.relu(x), x.clone().relu_()):
+        assert ember.signbit(got).tolist() == [True, False, False, False] * (got.numel() // 4)
+        assert got.float().tolist() == [0.0, 0.0, 0.0, 2.5] * (got.numel() // 4)
+
+
 def test_gelu_rejects_unknown_approximation():
     with pytest.raises(RuntimeError, match='approximate argument must be either none or tanh'):
         F.gelu(ember.ones(2), approximate='erf')
