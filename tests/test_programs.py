@@ -49,7 +49,7 @@ GALLERY_PROGRAMS = {'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': '
 NEEDS.update(GALLERY_PROGRAMS)
 # the ex_* programs run pytorch/examples scripts (the MNIST ones read torchvision's dataset files through PIL)
 NEEDS.update({'ex_mnist_rnn': 'PIL', 'ex_mnist_forward_forward': 'PIL', 'ex_vae': 'PIL', 'ex_super_resolution': 'PIL',
-              'ex_dcgan': 'PIL', 'ex_mnist': 'PIL'})
+              'ex_dcgan': 'PIL', 'ex_mnist': 'PIL', 'ex_fast_neural_style': 'PIL'})
 
 
 @contextlib.contextmanager
