@@ -804,9 +804,14 @@ class EluOfResult(Elu):
     saved_attrs = {'alpha': _sa.item('args', 0), 'input_scale': _sa.item('args', 2), 'result': _sa.saved(0),
                    'scale': _sa.item('args', 1)}  # grad_fn._saved_*, read lazily
 
+    _opmath = 0     # (half inputs in float32 here, so that the result kept is the rounded one returned)
+
     @staticmethod
     def forward(ctx, x, alpha, scale, input_scale):
-        y = Elu.forward(_Unsaving(ctx), x, alpha, scale, input_scale)
+        if x.dtype.itemsize <= 2 and x.dtype.kind in 'fV':
+            y = Elu.forward(_Unsaving(ctx), x.astype(np.float32), alpha, scale, input_scale).astype(x.dtype)
+        else:
+            y = Elu.forward(_Unsaving(ctx), x, alpha, scale, input_scale)
         ctx.save_for_backward(y)
         return y
 
@@ -818,9 +823,13 @@ class EluOfResult(Elu):
                                "supported. This is caused by calling in-place forward function with a negative "
                                "slope, please call out-of-place version instead.")
         y, = ctx.saved_tensors
+        low = y.dtype if y._data.dtype.itemsize <= 2 else None     # (half precision: computed in float32)
+        if low is not None:
+            y, g = y.float(), g.float()
         # (a zero result adds nothing but stays out of the second derivative, which PyTorch takes where y < 0)
         neg = g * input_scale * (_where(y < 0, y, 0.0) + alpha * scale)
-        return _where(y > 0, g * scale if scale != 1 else g, neg), None, None, None
+        gx = _where(y > 0, g * scale if scale != 1 else g, neg)
+        return (gx if low is None else gx.to(low)), None, None, None
 
 
 class CeluOfResult(EluOfResult):
