@@ -1,7 +1,7 @@
 """karpathy/nanoGPT: model.py (GPT.from_pretrained left out: it downloads GPT-2) and the loops of train.py and
 sample.py on a character-level corpus prepared as data/shakespeare_char/prepare.py does (uint16 .bin files and
 meta.pkl), CPU and float32, no DDP. Shrunk: a generated text of 2,765 characters, block size 32, 2 layers of 2 heads
-of 16, 30 iterations, 2 samples of 40 tokens; the per-iteration time and MFU left out of the log line."""
+of 16, 20 iterations, 2 samples of 40 tokens; the per-iteration time and MFU left out of the log line."""
 import math
 import inspect
 from dataclasses import dataclass
@@ -275,7 +275,7 @@ with open(os.path.join(data_dir, 'meta.pkl'), 'wb') as f:
 out_dir = 'out-shakespeare-char'
 eval_interval = 10
 log_interval = 5
-eval_iters = 4
+eval_iters = 2
 always_save_checkpoint = False
 dataset = 'shakespeare_char'
 gradient_accumulation_steps = 2
@@ -287,14 +287,14 @@ n_embd = 32
 dropout = 0.1
 bias = False
 learning_rate = 1e-2
-max_iters = 30
+max_iters = 20
 weight_decay = 1e-1
 beta1 = 0.9
 beta2 = 0.99
 grad_clip = 1.0
 decay_lr = True
 warmup_iters = 5
-lr_decay_iters = 30
+lr_decay_iters = 20
 min_lr = 1e-3
 device = 'cpu'
 dtype = 'float32'
