@@ -173,3 +173,89 @@ INPLACE_CASES = {f.__name__.lstrip('_'): f for f in (_setitem_slice, _setitem_nu
                                                       _setitem_into_view, _setitem_index_tensor, _setitem_mask_number,
                                                       _setitem_plain_tensor, _mul_column, _add_rows,
                                                       _copy_into_column, _exp_of_view)}
+
+
+# F.linear beyond a matrix input: PyTorch's decomposition gives a different graph by the input's dims and layout,
+# the bias's dims and which operands require grad (a view over addmm; matmul's fold or bmm under an _unsafe_view;
+# the bias added after matmul). Each case is a function of the framework module returning F.linear's output.
+LINEAR_DEPTH = 6      # deep enough to reach the leaves under bmm's expanded, reshaped input
+
+
+def _linear_input(T, shape, layout, grad):
+    n = float(np.prod(shape))
+    if layout == 'contiguous':
+        x = T.arange(n, dtype=T.float32).reshape(shape)
+    elif layout == 'transposed':     # the last two dims swapped: the rows do not fold into a matrix
+        x = T.arange(n, dtype=T.float32).reshape(*shape[:-2], shape[-1], shape[-2]).transpose(-1, -2)
+    else:       # 'batch_permuted': the first two dims swapped, the rest contiguous
+        x = T.arange(n, dtype=T.float32).reshape(shape[1], shape[0], *shape[2:]).transpose(0, 1)
+    return (x / n).requires_grad_(grad)
+
+
+def _linear_case(shape, layout, bias, x_grad, w_grad):
+    def case(T):
+        x = _linear_input(T, shape, layout, x_grad)
+        w = (T.arange(15.0, dtype=T.float32).reshape(5, 3) / 7).requires_grad_(w_grad)
+        b = None if bias is None else (T.arange(float(np.prod(bias[1])), dtype=T.float32).reshape(bias[1]) / 3
+                                       ).requires_grad_(bias[0])
+        return T.nn.functional.linear(x, w, b)
+    return case
+
+
+def _linear_cases():
+    cases = {}
+    for shape in ((3,), (2, 3), (2, 4, 3), (2, 2, 4, 3)):
+        layouts = ('contiguous',) + (('transposed',) if len(shape) >= 3 else ()) + \
+            (('batch_permuted',) if len(shape) >= 4 else ())
+        biases = (None, (True, (5,)), (False, (5,))) + (((True, ()), (True, (4, 5))) if len(shape) >= 3 else ())
+        for layout in layouts:
+            for bias in biases:
+                for x_grad, w_grad in ((True, True), (False, True), (True, False), (False, False)):
+                    b = 'nobias' if bias is None else f"bias{'x'.join(map(str, bias[1])) or '0d'}" + \
+                        ('' if bias[0] else '_nograd')
+                    name = f"{'x'.join(map(str, shape))}_{layout}_{b}_x{'g' if x_grad else 'n'}w{'g' if w_grad else 'n'}"
+                    cases[name] = _linear_case(shape, layout, bias, x_grad, w_grad)
+    return cases
+
+
+def _ones_case(*shapes):
+    """F.linear of all-ones operands of these shapes (input, weight[, bias]), each requiring grad."""
+    def case(T):
+        return T.nn.functional.linear(*(T.ones(s, requires_grad=True) for s in shapes))
+    return case
+
+
+LINEAR_CASES = {**_linear_cases(), 'vector_weight_1d': _ones_case((3,), (3,)),
+                'vector_weight_2d': _ones_case((4, 3), (3,)), 'vector_weight_3d': _ones_case((2, 4, 3), (3,)),
+                'vector_weight_3d_bias0d': _ones_case((2, 4, 3), (3,), ()),
+                'transposed_bias1': lambda T: T.nn.functional.linear(
+                    T.ones(2, 3, 4).transpose(1, 2), T.ones(5, 3), T.ones(1, requires_grad=True))}
+
+# F.linear's errors off the matrix path (each a function of the module; recorded as 'Type: text')
+LINEAR_ERROR_CASES = {
+    'vector_weight_bias': _ones_case((2, 4, 3), (3,), (1,)), 'vector_weight_2d_bias': _ones_case((4, 3), (3,), (1,)),
+    'vector_weight_mismatch': _ones_case((2, 4, 3), (2,)), 'vector_weight_vector_mismatch': _ones_case((3,), (2,)),
+    'batch_mismatch': _ones_case((2, 4, 3), (5, 2), (5,)), 'batch_mismatch_nobias': _ones_case((2, 4, 3), (5, 2)),
+    'vector_mismatch': _ones_case((3,), (5, 2)), 'vector_mismatch_bias': _ones_case((3,), (5, 2), (5,)),
+    'batch_bad_bias': _ones_case((2, 4, 3), (5, 3), (4,)), 'empty_batch_mismatch': _ones_case((0, 4, 3), (5, 2), (5,)),
+    'transposed_bad_bias': lambda T: T.nn.functional.linear(T.ones(2, 3, 4).transpose(1, 2), T.ones(5, 3), T.ones(4))}
+LINEAR_ERROR_CASES['transposed_mismatch'] = lambda T: T.nn.functional.linear(
+    T.ones(2, 3, 4).transpose(1, 2).requires_grad_(), T.ones(5, 2, requires_grad=True), T.ones(5))
+
+
+def linear_record(T, case):
+    """What a linear case pins: its output's tree (LINEAR_DEPTH levels), shape and strides, and the top node's
+    saved sizes or alpha."""
+    y = case(T)
+    fn = y.grad_fn
+    saved = {a: list(v) if isinstance(v, tuple) else v for a in ('_saved_self_sym_sizes', '_saved_alpha')
+             if fn is not None and (v := getattr(fn, a, None)) is not None}
+    return {'tree': edge_tree(fn, LINEAR_DEPTH), 'shape': list(y.shape), 'stride': list(y.stride()), 'saved': saved}
+
+
+def linear_error(T, case):
+    try:
+        case(T)
+    except Exception as e:
+        return f'{type(e).__name__}: {e}'
+    return None

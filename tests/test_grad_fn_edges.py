@@ -13,7 +13,8 @@ import pytest
 
 import ember
 
-from tests._grad_fn_edges import INPLACE_CASES, edge_tree, output_tree, takes_index_tensors
+from tests._grad_fn_edges import INPLACE_CASES, LINEAR_CASES, LINEAR_ERROR_CASES, edge_tree, linear_error, \
+    linear_record, output_tree, takes_index_tensors
 from tests._grad_fn_names import ember_inputs, recorded_call, row_keys, sample_key
 from tests._op_harness import pick
 from tests.op_db import OPS
@@ -99,6 +100,53 @@ def test_every_row_skip_list_names_recorded_rows():
 @pytest.mark.parametrize('name', sorted(INPLACE_CASES))
 def test_copy_slices_edges_match_pytorch(name):
     assert edge_tree(INPLACE_CASES[name](ember)) == RECORDED['inplace'][name]
+
+
+@pytest.mark.parametrize('name', sorted(LINEAR_CASES))
+def test_linear_graph_matches_pytorch(name):
+    # a view over addmm (contiguous rows, 1-D bias), matmul's fold or bmm under an _unsafe_view, the bias added
+    # after matmul: the nodes, edges, layout and the top node's saved sizes PyTorch's decomposition gives
+    assert linear_record(ember, LINEAR_CASES[name]) == RECORDED['linear'][name]
+
+
+@pytest.mark.parametrize('name', sorted(LINEAR_ERROR_CASES))
+def test_linear_error_matches_pytorch(name):
+    assert linear_error(ember, LINEAR_ERROR_CASES[name]) == RECORDED['linear_errors'][name]
+
+
+@pytest.mark.parametrize('layout', ['transposed', 'batch_permuted'])
+@pytest.mark.parametrize('bias', [True, False])
+@pytest.mark.parametrize('w_grad', [True, False])
+def test_linear_off_the_fold_has_the_folded_gradients(layout, bias, w_grad):
+    # matmul + add (or bmm) on a batch that does not fold gives what addmm on its contiguous copy gives
+    rng = np.random.default_rng(0)
+    x0, w0, b0, g = (rng.standard_normal(s).astype(np.float32) for s in ((2, 3, 4, 5), (6, 5), (6,), (2, 3, 4, 6)))
+    results = []
+    for permuted in (False, True):
+        x = ember.tensor(x0, requires_grad=True)
+        w = ember.tensor(w0, requires_grad=w_grad)
+        b = ember.tensor(b0, requires_grad=True) if bias else None
+        xin = x
+        if permuted:
+            xin = (x.transpose(-1, -2).contiguous().transpose(-1, -2) if layout == 'transposed'
+                   else x.transpose(0, 1).contiguous().transpose(0, 1))
+        y = ember.nn.functional.linear(xin, w, b)
+        y.backward(ember.tensor(g))
+        results.append([y.detach().numpy()] + [t.grad.numpy() for t in (x, w, b) if t is not None and t.requires_grad])
+    for a, b_ in zip(*results):
+        np.testing.assert_allclose(a, b_, rtol=1e-5, atol=1e-5)
+
+
+def test_linear_bias_added_after_matmul_differentiates_twice():
+    x = ember.tensor(np.linspace(-1, 1, 24).reshape(2, 4, 3), dtype=ember.float64).transpose(1, 2)
+    x.requires_grad_()
+    w = ember.tensor(np.linspace(0.5, 1.5, 8).reshape(2, 4), dtype=ember.float64, requires_grad=True)
+    for b in (ember.tensor([0.3, -0.2], dtype=ember.float64, requires_grad=True),
+              ember.tensor([0.3], dtype=ember.float64, requires_grad=True)):
+        f = ember.nn.functional.linear
+        assert f(x, w, b).grad_fn.name() == 'AddBackward0'
+        assert ember.autograd.gradcheck(f, (x, w, b))
+        assert ember.autograd.gradgradcheck(f, (x, w, b))
 
 
 def test_index_edges_are_left_out_without_changing_gradients():

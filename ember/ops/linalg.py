@@ -288,7 +288,12 @@ class BatchedMatmul(Bmm):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return _same_dtype(ctx.xp.matmul(a, b), a)
+        out = ctx.xp.matmul(a, b)
+        if not out.flags.c_contiguous:
+            # NumPy lays the product of permuted batches out as the operand is; PyTorch's (a bmm or mm,
+            # viewed back) is row-major
+            out = ctx.xp.ascontiguousarray(out)
+        return _same_dtype(out, a)
 
 
 class BatchedMatmulT(BatchedMatmul):

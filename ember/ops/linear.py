@@ -9,6 +9,7 @@ from ember.autograd.function import Primitive, unrecorded_binary
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _one_node
 from ember.ops.linalg import Mm
+from ember.ops.shape import UnsafeView
 from ember.ops.reduce import _sum_array
 from ember.ops._registry import op
 
@@ -131,6 +132,32 @@ class MmT(Primitive):
         return Mm.apply(g, wt.t()) if need[0] else None, (Mm.apply(g.t(), x).t() if need[1] else None)
 
 
+class BiasAdd(Primitive):
+    """``out += bias`` for matmul's fresh product and a 1-D bias: PyTorch's in-place add (AddBackward0, alpha 1),
+    with the bias's gradient summed over all leading dims at once by the sum kernel, as addmm's is, so that it
+    keeps PyTorch's bits (the engine's broadcast reduction adds them in another order)."""
+    node_name = 'AddBackward0'
+    saved_attrs = {'alpha': _sa.const(1)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, out, bias):
+        # (the product is linear's own, referenced nowhere else: written in place, as PyTorch's add_)
+        out += bias
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        need = ctx.needs_input_grad
+        if not need[1]:
+            return g, None
+        lead = tuple(range(g.ndim - 1))
+        if not grad_mode._state.enabled:
+            gb = Tensor._make(_sum_array(ctx.xp, g._data, lead, False, None), g._device)
+        else:
+            gb = g.sum(lead)
+        return (g if need[0] else None), gb
+
+
 def _name(dtype):
     from ember._tensor import _scalar_type_name
     return _scalar_type_name(dtype)
@@ -162,10 +189,7 @@ def linear(input, weight, bias=None):
                 return _matrix_vector(input, weight, bias)
             _shape_error(xd.shape, wd)
         if bias is not None:
-            if bias._data.shape not in ((wd.shape[0],), (), (1,)) and bias._data.ndim <= 1:
-                raise RuntimeError(f"The expanded size of the tensor ({wd.shape[0]}) must match the existing size "
-                                   f"({bias._data.shape[-1]}) at non-singleton dimension 1.  Target sizes: "
-                                   f"[{xd.shape[0]}, {wd.shape[0]}].  Tensor sizes: [{bias._data.shape[-1]}]")
+            _check_addmm_bias(bias, xd.shape[0], wd.shape[0])
             if input.__class__ is Tensor and weight.__class__ is Tensor and bias.__class__ is Tensor:
                 y = unrecorded_binary(_linear_bias_array, input, weight, bias)   # (Addmm's forward, unrecorded)
                 if y is not None:
@@ -176,20 +200,41 @@ def linear(input, weight, bias=None):
             if y is not None:
                 return y
         return MmT.apply(input, _transposed(weight, input, bias))
-    if wd.ndim == 1 or xd.ndim == 0:
-        if xd.ndim == 0:
-            _zero_dim_error(xd, wd)
-        from ember.ops.linalg import matmul
-        out = matmul(input, weight.t() if wd.ndim == 2 else weight)
-        return out + bias if bias is not None else out
-    # batched input: fold the leading dimensions into one matrix product
+    if xd.ndim == 0:
+        _zero_dim_error(xd, wd)
+    # a vector or a batch of rows: PyTorch's decomposition, whose graph differs by case
     lead = xd.shape[:-1]
-    if xd.shape[-1] != wd.shape[1]:
-        _shape_error((max(1, _prod(lead)), xd.shape[-1]), wd)
-    flat = input.reshape(-1, xd.shape[-1])
-    wt = _transposed(weight, input, bias)
-    out = Addmm.apply(bias, flat, wt) if bias is not None else MmT.apply(flat, wt)
-    return out.reshape(*lead, wd.shape[0])
+    contiguous = input.is_contiguous()
+    if bias is not None and contiguous and bias._data.ndim == 1:
+        # rows folded into one matrix (a view), addmm, the product viewed back: ViewBackward0 over AddmmBackward0
+        if wd.ndim == 1:
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+        rows = _prod(lead)
+        if xd.shape[-1] != wd.shape[1]:
+            _shape_error((rows, xd.shape[-1]), wd)
+        _check_addmm_bias(bias, rows, wd.shape[0])
+        out = Addmm.apply(bias, input.reshape(-1, xd.shape[-1]), _transposed(weight, input, bias))
+        return out.reshape(*lead, wd.shape[0])
+    if bias is None and contiguous and xd.ndim >= 3 and wd.ndim == 2:
+        # matmul's fold of a contiguous batch: mm on the rows viewed as a matrix, the product reshaped back by
+        # an _unsafe_view (UnsafeViewBackward0 over MmBackward0), here without matmul's dispatch
+        if xd.shape[-1] != wd.shape[1]:
+            _shape_error((_prod(lead), xd.shape[-1]), wd)
+        out = MmT.apply(input.reshape(-1, xd.shape[-1]), _transposed(weight, input, bias))
+        return UnsafeView.apply(out, (*lead, wd.shape[0])) if out._grad_fn is not None \
+            else out.reshape(*lead, wd.shape[0])
+    # anything else is matmul's (a vector squeezed back; a batch that does not fold into rows without a copy is
+    # copied, or multiplied by bmm when the weight needs no gradient), the bias added to the fresh product in
+    # place as PyTorch does (out of place for a tensor subclass, as PyTorch's isTensorSubclassLike)
+    from ember.ops.linalg import matmul
+    out = matmul(input, weight.t())
+    if bias is None:
+        return out
+    if out.__class__ is Tensor and bias.__class__ is Tensor:
+        if bias._data.shape == out._data.shape[-1:] and not _function._op_hooks:
+            return BiasAdd.apply(out, bias)
+        return out.add_(bias)
+    return out + bias
 
 
 def _matrix_vector(input, weight, bias):
@@ -199,7 +244,16 @@ def _matrix_vector(input, weight, bias):
     if k != weight.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k}), vec ({weight.shape[0]})")
     from ember.ops.linalg import matmul
-    return matmul(input, weight)
+    return matmul(input, weight.t())
+
+
+def _check_addmm_bias(bias, rows, out_features):
+    """addmm's check that a bias of at most one dim broadcasts to the (rows, out_features) product."""
+    shape = bias._data.shape
+    if shape not in ((out_features,), (), (1,)) and len(shape) <= 1:
+        raise RuntimeError(f"The expanded size of the tensor ({out_features}) must match the existing size "
+                           f"({shape[-1]}) at non-singleton dimension 1.  Target sizes: "
+                           f"[{rows}, {out_features}].  Tensor sizes: [{shape[-1]}]")
 
 
 def _zero_dim_error(xd, wd):
