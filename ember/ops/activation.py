@@ -91,18 +91,43 @@ for _z in _ZERO.values():
     _z.flags.writeable = False
 
 
-_FEW = 256     # up to this many elements relu's where() costs less than the bit masking's four calls
+_MAXIMUM_UP_TO = 16384   # past this many elements the bit masking below beats maximum's NaN-aware loop
+
+
+def _check_maximum_keeps_negative_zero():
+    """Whether ``np.maximum(0, x)`` is PyTorch's relu here, bit for bit: NumPy's vector loops take the
+    second operand when the two compare equal (a -0 stays -0) and pass a NaN operand as it is, on the
+    x86 builds checked; its scalar loop or another CPU's vector loop could choose otherwise, so the
+    answer is checked once, on short, long and strided arrays of the awkward values."""
+    for dt, uint in ((np.float32, np.uint32), (np.float64, np.uint64)):
+        bits = 8 * np.dtype(dt).itemsize
+        sign, exp_all = uint(1) << uint(bits - 1), (~uint(0)) >> uint(1) & ~((uint(1) << uint(np.finfo(dt).nmant)) - uint(1))
+        quiet = exp_all | uint(1) << uint(np.finfo(dt).nmant - 1)
+        values = np.array([sign, 0, sign | exp_all, exp_all, 1, sign | uint(1), quiet, sign | quiet | uint(1)], uint)
+        for x in (values.view(dt), np.tile(values, 9).view(dt), np.tile(values, 9).view(dt)[::3]):
+            got = np.maximum(_ZERO[np.dtype(dt)], x).view(uint)
+            want = np.where(x < 0, np.zeros((), dt), x).view(uint)
+            if not np.array_equal(got, want):
+                return False
+    return True
+
+
+_MAXIMUM_IS_RELU = []      # filled at the first relu: [whether np.maximum(0, x) gives PyTorch's bits]
 
 
 def _relu_array(x, xp=np):
-    """PyTorch's relu, ``x < 0 ? 0 : x``: a -0 stays -0 and a NaN stays as it is (NumPy's maximum turns -0
-    into +0). A float array's negatives are cleared by where(), or past a few hundred elements by the
-    comparison's mask ANDed off their bits (``_zero_unless``: where() branches per element, and the
-    masking is also cheaper than maximum's NaN-aware loop)."""
+    """PyTorch's relu, ``x < 0 ? 0 : x``: a -0 stays -0 and a NaN stays as it is. ``np.maximum(0, x)``
+    computes just that where a check at first use says so (one call: the fastest up to some thousand
+    elements); past that, or where it does not, the comparison's mask is ANDed off the negatives' bits
+    (``_zero_unless``: cheaper than maximum's NaN-aware loop on long arrays)."""
     zero = _ZERO.get(x.dtype)
     if zero is not None and type(x) is np.ndarray:
-        negative = x < zero
-        return np.where(negative, zero, x) if x.size <= _FEW else _zero_unless(np, negative, x, keep=False)
+        if x.size <= _MAXIMUM_UP_TO:
+            if not _MAXIMUM_IS_RELU:
+                _MAXIMUM_IS_RELU.append(_check_maximum_keeps_negative_zero())
+            if _MAXIMUM_IS_RELU[0]:
+                return np.maximum(zero, x)
+        return _zero_unless(np, x < zero, x, keep=False)
     if x.dtype.kind in 'fV':        # half types, CuPy arrays
         return _zero_unless(xp, x < 0, x, keep=False)
     return xp.maximum(x, 0)

@@ -268,7 +268,7 @@ _RELU_OUT = {'float32': [0x80000000, 0, 0, 0x40000000, 0x7F800000, 0, 1, 0, 0x7F
 
 
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
-@pytest.mark.parametrize('repeat', [1, 40])     # (a few values, and past where() to the bit masking)
+@pytest.mark.parametrize('repeat', [1, 40, 2000])     # (maximum's short and long arrays, and the bit masking past them)
 def test_relu_keeps_negative_zero_and_nans_as_pytorch(dtype, repeat):
     uint = np.uint32 if dtype == 'float32' else np.uint64
     x = np.array(_RELU_IN[dtype] * repeat, uint).view(dtype)
@@ -411,3 +411,21 @@ def test_threshold_keywords_and_saved_name():
     assert b'torch.nn.functional\n_threshold\n' in pickled
     buffer.seek(0)
     assert ember.load(buffer, weights_only=False)['f'] is F.threshold
+
+
+def test_relu_checks_numpy_maximum_before_trusting_it(monkeypatch):
+    """relu takes np.maximum(0, x) only where a check says it keeps -0 and NaNs as PyTorch's relu: a
+    maximum that turned -0 into +0 is caught and the masking path used instead."""
+    from ember.ops import activation
+    real = np.maximum
+
+    def plus_zero_maximum(a, b, *args, **kwargs):
+        return real(b, a, *args, **kwargs)     # NumPy's other operand order: -0 becomes +0
+
+    monkeypatch.setattr(activation.np, 'maximum', plus_zero_maximum)
+    assert not activation._check_maximum_keeps_negative_zero()
+    monkeypatch.setattr(activation.np, 'maximum', real)
+    assert activation._check_maximum_keeps_negative_zero()
+    monkeypatch.setattr(activation, '_MAXIMUM_IS_RELU', [False])
+    x = ember.tensor([-0.0, -1.0, 2.0, float('nan')])
+    assert ember.signbit(ember.relu(x)).tolist() == [True, False, False, False]
