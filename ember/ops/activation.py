@@ -50,13 +50,16 @@ def _zero_unless(xp, mask, g, keep):
     return word.view(g.dtype)
 
 
-def _piecewise_grad(node_name, factor, nonzero=None):
+def _piecewise_grad(node_name, factor, nonzero=None, aten_name=None):
     """A Primitive ``g * factor(xp, x, *params)`` whose factor is piecewise constant in ``x``
     (``nonzero(*params)``: whether the factor is nowhere zero, so needs no zeros chosen).
 
     It is the backward of the piecewise-linear activations (ReLU, LeakyReLU, Hardtanh, ...) in one
     NumPy expression instead of three ember ops.  Being linear in ``g`` with zero derivative in
-    ``x``, its own backward is itself, so higher-order gradients still work.
+    ``x``, its own backward is itself in ``g`` and zeros in ``x``: PyTorch's backward formulas
+    (``threshold_backward``, ...) give ``x`` a zero gradient, so a gradient of a gradient reaches the
+    input (zeros) rather than finding it unused.  ``aten_name``: the backward op PyTorch gives no
+    derivative in ``x`` (asking for one raises its error instead).
     """
     def forward(ctx, g, x, *params):
         ctx.params = params
@@ -73,7 +76,13 @@ def _piecewise_grad(node_name, factor, nonzero=None):
 
     def backward(ctx, gg):
         x, = ctx.saved_tensors
-        return (cls.apply(gg, x, *ctx.params), None) + (None,) * len(ctx.params)
+        need_g, need_x = ctx.needs_input_grad[:2]
+        gx = None
+        if need_x:
+            if aten_name is not None:
+                raise RuntimeError(f"derivative for aten::{aten_name} is not implemented")
+            gx = Tensor._make(x._xp.zeros_like(x._data), x._device)
+        return (cls.apply(gg, x, *ctx.params) if need_g else None, gx) + (None,) * len(ctx.params)
 
     cls = type(node_name, (Primitive,), {'node_name': node_name, 'forward': staticmethod(forward),
                                           'backward': staticmethod(backward)})
@@ -1230,7 +1239,8 @@ def relu6(input, inplace=False):
 _ONE_SIXTH_F32 = 0.1666666716337204
 
 _HardsigmoidGrad = _piecewise_grad('HardsigmoidBackwardBackward0',
-                                   lambda xp, x: xp.where((x > -3) & (x < 3), _ONE_SIXTH_F32, 0.0))
+                                   lambda xp, x: xp.where((x > -3) & (x < 3), _ONE_SIXTH_F32, 0.0),
+                                   aten_name='hardsigmoid_backward')
 
 
 class Hardsigmoid(Primitive):
