@@ -1238,7 +1238,8 @@ def relu6(input, inplace=False):
 # NOTE: ATen's hardsigmoid backward multiplies by 1/6 rounded to float32 even for doubles
 _ONE_SIXTH_F32 = 0.1666666716337204
 
-_HardsigmoidGrad = _piecewise_grad('HardsigmoidBackwardBackward0',
+# (PyTorch's node for it is its not-implemented placeholder)
+_HardsigmoidGrad = _piecewise_grad('torch::autograd::NotImplemented',
                                    lambda xp, x: xp.where((x > -3) & (x < 3), _ONE_SIXTH_F32, 0.0),
                                    aten_name='hardsigmoid_backward')
 
@@ -1644,7 +1645,10 @@ class Prelu(Primitive):
         shape = _channel_shape(x._data, w._data) if w.numel() > 1 else ()
         wb = w.reshape(shape)
         pos = x > 0
-        gx = _where(pos, g, g * wb) if ctx.needs_input_grad[0] else None
+        gx = None
+        if ctx.needs_input_grad[0]:
+            # recorded, PyTorch's backward op: it reaches x (zero derivative) as well as g and the weight
+            gx = _PreluGrad.apply(g, x, wb) if grad_mode._state.enabled else _where(pos, g, g * wb)
         gw = None
         if ctx.needs_input_grad[1]:
             gneg = _where(pos, 0.0, g * x)
@@ -1654,6 +1658,27 @@ class Prelu(Primitive):
             else:
                 gw = gneg.sum().reshape(w.shape)
         return gx, gw
+
+
+class _PreluGrad(Primitive):
+    """PReLU's input gradient ``where(x > 0, g, g * w)`` as one recorded op over the saved input: linear in
+    ``g``, linear in the (broadcast) weight, zero derivative in ``x``."""
+    node_name = 'PreluKernelBackwardBackward0'
+
+    @staticmethod
+    def forward(ctx, g, x, w):
+        ctx.save_for_backward(g, x, w)
+        return ctx.xp.where(x > 0, g, g * w).astype(g.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, x, w = ctx.saved_tensors
+        need_g, need_x, need_w = ctx.needs_input_grad[:3]
+        pos = x > 0
+        ggrad = _PreluGrad.apply(gg, x, w) if need_g else None
+        gx = Tensor._make(x._xp.zeros_like(x._data), x._device) if need_x else None
+        gw = _where(pos, 0.0, gg * g).sum_to_size(w.shape) if need_w else None
+        return ggrad, gx, gw
 
 
 @op('ember', 'F', 'Tensor')
@@ -1746,8 +1771,28 @@ class RreluWithNoise(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        _, noise = ctx.saved_tensors
+        x, noise = ctx.saved_tensors
+        if grad_mode._state.enabled:    # recorded: PyTorch's backward op, which reaches x (zero derivative)
+            return _RreluGrad.apply(g, x, noise), None, None, None, None, None
         return g * noise, None, None, None, None, None
+
+
+class _RreluGrad(Primitive):
+    """``grad * noise`` as a recorded op over rrelu's saved input (or result): linear in ``grad``, with zero
+    derivative in the input, as PyTorch's ``rrelu_with_noise_backward``."""
+    node_name = 'RreluWithNoiseBackwardBackward0'
+
+    @staticmethod
+    def forward(ctx, g, x, noise):
+        ctx.save_for_backward(x, noise)
+        return g * noise
+
+    @staticmethod
+    def backward(ctx, gg):
+        x, noise = ctx.saved_tensors
+        need_g, need_x = ctx.needs_input_grad[:2]
+        gx = Tensor._make(x._xp.zeros_like(x._data), x._device) if need_x else None
+        return (_RreluGrad.apply(gg, x, noise) if need_g else None), gx, None
 
 
 class RreluWithNoiseOfResult(RreluWithNoise):
