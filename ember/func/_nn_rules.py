@@ -153,8 +153,8 @@ def channels_first(cls, args, kwargs, level, size):
 def pool_grad(cls, args, kwargs, level, size):
     """``MaxPoolGrad(g, index, shape, ...)`` / ``AvgPoolGrad(g, shape, ...)``: the input shape gains the batch."""
     if cls.__name__ == 'MaxPoolGrad':
-        g, index, shape = args[:3]
-        return cls.apply(_full(g, level, size), _full(index, level, size), (size,) + tuple(shape), *args[3:])
+        g, index, shape = args[:3]     # (without the input that only links a recorded graph to it)
+        return cls.apply(_full(g, level, size), _full(index, level, size), (size,) + tuple(shape), *args[3:5])
     g, shape = args[:2]
     return cls.apply(_full(g, level, size), (size,) + tuple(shape), *args[2:], **kwargs)
 

@@ -1645,13 +1645,14 @@ class Prelu(Primitive):
         shape = _channel_shape(x._data, w._data) if w.numel() > 1 else ()
         wb = w.reshape(shape)
         pos = x > 0
-        gx = None
-        if ctx.needs_input_grad[0]:
-            # recorded, PyTorch's backward op: it reaches x (zero derivative) as well as g and the weight
-            gx = _PreluGrad.apply(g, x, wb) if grad_mode._state.enabled else _where(pos, g, g * wb)
+        if grad_mode._state.enabled:    # recorded, as PyTorch's backward op: both reach g, x and the weight
+            gx, gneg = _PreluGrad.apply(g, x, wb)
+            gx = gx if ctx.needs_input_grad[0] else None
+        else:
+            gx = _where(pos, g, g * wb) if ctx.needs_input_grad[0] else None
+            gneg = _where(pos, 0.0, g * x) if ctx.needs_input_grad[1] else None
         gw = None
         if ctx.needs_input_grad[1]:
-            gneg = _where(pos, 0.0, g * x)
             if w.numel() > 1:
                 dims = [d for d in range(x.ndim) if d != 1]
                 gw = gneg.sum(dims).reshape(w.shape) if dims else gneg.reshape(w.shape)
@@ -1661,24 +1662,35 @@ class Prelu(Primitive):
 
 
 class _PreluGrad(Primitive):
-    """PReLU's input gradient ``where(x > 0, g, g * w)`` as one recorded op over the saved input: linear in
-    ``g``, linear in the (broadcast) weight, zero derivative in ``x``."""
+    """PReLU's gradients as one recorded op over the saved input, PyTorch's ``_prelu_kernel_backward``:
+    ``where(x > 0, g, g * w)`` for the input and ``where(x > 0, 0, g * x)`` (before its reduction to the
+    weight's shape) for the weight. Both are linear in ``g``; the first is linear in the (broadcast) weight
+    and the second in ``x``; the first has zero derivative in ``x`` and the second in the weight, so a
+    gradient of either reaches every input."""
     node_name = 'PreluKernelBackwardBackward0'
 
     @staticmethod
     def forward(ctx, g, x, w):
         ctx.save_for_backward(g, x, w)
-        return ctx.xp.where(x > 0, g, g * w).astype(g.dtype, copy=False)
+        pos = x > 0
+        zero = g.dtype.type(0)
+        return (ctx.xp.where(pos, g, g * w).astype(g.dtype, copy=False),
+                ctx.xp.where(pos, zero, g * x).astype(g.dtype, copy=False))
 
     @staticmethod
-    def backward(ctx, gg):
+    def backward(ctx, ggx, ggw):
         g, x, w = ctx.saved_tensors
         need_g, need_x, need_w = ctx.needs_input_grad[:3]
-        pos = x > 0
-        ggrad = _PreluGrad.apply(gg, x, w) if need_g else None
-        gx = Tensor._make(x._xp.zeros_like(x._data), x._device) if need_x else None
-        gw = _where(pos, 0.0, gg * g).sum_to_size(w.shape) if need_w else None
-        return ggrad, gx, gw
+        neg = ~(x > 0)
+        d_g = d_x = d_w = None
+        if need_g:
+            first, second = _PreluGrad.apply(ggx, x, w)[0], _PreluGrad.apply(ggw, x, w)[1]
+            d_g = first + second
+        if need_x:
+            d_x = _where(neg, g * ggw, 0.0)
+        if need_w:
+            d_w = _where(neg, ggx * g, 0.0).sum_to_size(w.shape)
+        return d_g, d_x, d_w
 
 
 @op('ember', 'F', 'Tensor')

@@ -16,6 +16,7 @@ from ember.autograd.function import Primitive
 from ember.backend import to_numpy
 from ember.ops._registry import op
 from ember.ops._util import python_check, python_reads
+from ember.autograd import grad_mode
 from ember.ops.pooling import _max_pool_grad, _running_argmax
 
 
@@ -75,7 +76,8 @@ class FractionalMaxPool(Primitive):
     def backward(ctx, g, _g_index):
         shape, n = ctx.args
         index = Tensor._make(ctx.index, g.device)
-        return _max_pool_grad(ctx.name(), g, index, shape, n, True), None, None, None
+        x = ctx.saved_tensors[0] if grad_mode._state.enabled else None   # (to link a recorded graph)
+        return _max_pool_grad(ctx.name(), g, index, shape, n, True, x), None, None, None
 
 
 class FractionalMaxPool3D(FractionalMaxPool):

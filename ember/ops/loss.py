@@ -24,7 +24,7 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import broadcast_error, elementwise, int_option
 from ember.ops._cascade_sum import CASCADE_NUMS as _CASCADE_NUMS, cascade_sum, nll_sum
-from ember.ops import _log_softmax_grad_bits, _softmax_bits
+from ember.ops import _log_softmax_grad_bits, _no_second_derivative, _softmax_bits
 from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
@@ -1364,7 +1364,8 @@ class MultiMarginLoss(Primitive):
         # the target's column by where: a product with a one-hot mask would turn an infinite sum into NaN
         active = Tensor._make(ctx.active, dev)
         gx = where(is_target, -where(active, coef, 0.0).sum(1, keepdim=True), coef)
-        return gx.reshape(ctx.shape), None, None, None, None, None
+        return _no_second_derivative.mark(gx.reshape(ctx.shape), x, 'multi_margin_loss_backward'), \
+            None, None, None, None, None
 
 
 @op('F')
@@ -1431,7 +1432,10 @@ class MultilabelMarginLoss(Primitive):
         a = ctx.active
         pattern = Tensor._make(a.sum(axis=1) - a.sum(axis=2), g._device)
         gs = g.reshape(-1, 1) if ctx.reduction == 'none' else _scale(g, ctx.reduction, ctx.n)
-        return (pattern * gs).reshape(ctx.shape), None, None
+        gx = (pattern * gs).reshape(ctx.shape)
+        if grad_mode._state.enabled:    # (PyTorch has no second derivative here)
+            gx = _no_second_derivative.mark(gx, ctx.saved_tensors[0], 'multilabel_margin_loss_backward')
+        return gx, None, None
 
 
 @op('F')

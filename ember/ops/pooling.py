@@ -223,7 +223,8 @@ class MaxPoolWithIndices(Primitive):
     def backward(ctx, g, _g_index):
         shape, n, overlap = ctx.args
         index = Tensor._make(ctx.index, g.device)
-        return _max_pool_grad(ctx.name(), g, index, shape, n, overlap), None, None, None, None, None, None
+        x = ctx.saved_tensors[0] if grad_mode._state.enabled else None   # (to link a recorded graph)
+        return _max_pool_grad(ctx.name(), g, index, shape, n, overlap, x), None, None, None, None, None, None
 
 
 class MaxPool3DWithIndices(MaxPoolWithIndices):
@@ -237,11 +238,14 @@ class MaxPoolGrad(Primitive):
     node_name = 'MaxPool2DWithIndicesBackwardBackward0'
 
     @staticmethod
-    def forward(ctx, g, index, shape, n, overlap):
+    def forward(ctx, g, index, shape, n, overlap, x=None):
+        # x: the pooled input, given only where a graph is recorded so it reaches x (zero
+        # derivative: the argmax positions are piecewise constant in x), as PyTorch's backward op
         xp = ctx.xp
         plane = math.prod(shape[len(shape) - n:])
         rows = math.prod(shape[:len(shape) - n])
         ctx.args = (plane, g.shape)
+        ctx.x_like = None if x is None else (x.shape, x.dtype)
         ctx.save_for_backward(index)
         per_row = math.prod(index.shape[index.ndim - n:])      # (not -1: an empty batch has no rows to infer from)
         flat = (index.reshape(rows, per_row) + xp.arange(rows).reshape(-1, 1) * plane).reshape(-1)
@@ -258,18 +262,24 @@ class MaxPoolGrad(Primitive):
         index, = ctx.saved_tensors
         rows = math.prod(gg.shape) // plane
         ggx = gg.reshape(rows, plane).gather(1, index.reshape(rows, -1)).reshape(g_shape)
-        return ggx, None, None, None, None
+        gx = None
+        if ctx.x_like is not None and ctx.needs_input_grad[5]:
+            gx = Tensor._make(gg._xp.zeros(*ctx.x_like), gg._device)
+        return ggx, None, None, None, None, gx
 
 
 _GRAD_CLASSES = {}
 
 
-def _max_pool_grad(node_name, g, index, shape, n, overlap):
-    """MaxPoolGrad under the name PyTorch gives the backward of ``node_name``."""
+def _max_pool_grad(node_name, g, index, shape, n, overlap, x):
+    """MaxPoolGrad under the name PyTorch gives the backward of ``node_name``; the pooled input ``x``
+    joins it only where the graph is recorded (a gradient of this gradient reaches x, with zeros)."""
     name = node_name[:-1] + 'Backward0'
     cls = _GRAD_CLASSES.get(name)
     if cls is None:
         cls = _GRAD_CLASSES[name] = type('MaxPoolGrad', (MaxPoolGrad,), {'node_name': name})
+    if x is not None and x.requires_grad:
+        return cls.apply(g, index, shape, n, overlap, x)
     return cls.apply(g, index, shape, n, overlap)
 
 
@@ -920,7 +930,8 @@ class AdaptiveMaxPool(Primitive):
                                    f"non-batch dimensions, but grad_output has sizes {list(g.shape)} with "
                                    f"dimension {dim} being empty")
         index = Tensor._make(ctx.index, g.device)
-        return _max_pool_grad(ctx.name(), g, index, shape, n, True), None
+        x = ctx.saved_tensors[0] if grad_mode._state.enabled else None   # (to link a recorded graph)
+        return _max_pool_grad(ctx.name(), g, index, shape, n, True, x), None
 
 
 @op('F')
