@@ -110,11 +110,12 @@ OPS = [
            called=ember.triplet_margin_loss),
     OpInfo('triplet_margin_with_distance_loss', L.triplet_margin_with_distance_loss, lambda rng: [
         Sample(rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), margin=4.0)]),
+    # (these two have no second order: PyTorch's backward ops have no derivative, as ember's)
     OpInfo('multi_margin_loss', L.multi_margin_loss, lambda rng: [
         Sample(rng.standard_normal((2, 3)), np.array([0, 2]), margin=2.0),
         Sample(rng.standard_normal((2, 3)), np.array([1, 2]), p=2, margin=2.0, weight=Const(positive(rng, 3)),
-               reduction='none')]),
+               reduction='none')], gradgrad=False),
     OpInfo('multilabel_margin_loss', L.multilabel_margin_loss, lambda rng: [
         Sample(rng.standard_normal((2, 4)), np.array([[3, 0, -1, 1], [1, 1, 2, -1]])),
-        Sample(rng.standard_normal(4), np.array([2, -1, 0, 0]), reduction='none')]),
+        Sample(rng.standard_normal(4), np.array([2, -1, 0, 0]), reduction='none')], gradgrad=False),
 ]
