@@ -96,6 +96,10 @@ class device_of(device):
 
 def synchronize(device=None):
     """Wait for all work queued on ``device`` (the current one by default) to finish."""
+    # PyTorch initialises CUDA before it reads the device: without CUDA, synchronize(ember.device('cpu'))
+    # (Dive into Deep Learning's benchmark on a CPU-only machine) says CUDA is missing, not that cpu is no
+    # cuda device
+    backend._require_cuda()
     backend.cuda_synchronize(_index(device))
 
 

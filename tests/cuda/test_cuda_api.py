@@ -20,6 +20,8 @@ def test_queries():
         cuda.get_device_properties(cuda.device_count())
     cuda.synchronize()
     cuda.synchronize('cuda:0')
+    with pytest.raises(ValueError, match='^Expected a cuda device, but got: cpu$'):
+        cuda.synchronize(ember.device('cpu'))
 
 
 def test_tensors_move_to_the_device_and_back():

@@ -22,6 +22,10 @@ def test_without_cupy_cuda_is_unavailable_and_errors_name_cupy():
         with pytest.raises(AssertionError) as e:
             ask()
         assert str(e.value).startswith(_NO_CUPY) and "pip install 'ember[cuda]'" in str(e.value)
+    # CUDA is checked before the device argument, as PyTorch's _lazy_init comes first
+    for device in ('cpu', ember.device('cpu'), 0):
+        with pytest.raises(AssertionError, match='^' + _NO_CUPY):
+            ember.cuda.synchronize(device)
     # PyTorch's CPU build refuses these two with its dummy classes' errors
     with pytest.raises(RuntimeError, match='^torch.cuda.Stream requires CUDA support$'):
         ember.cuda.Stream()
