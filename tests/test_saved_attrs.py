@@ -327,3 +327,43 @@ def test_a_promoted_input_shows_as_the_tensor_given():
     e = ember.tensor([2, -1])
     node = ember.ldexp(ember.tensor([1., 3.], requires_grad=True), e).grad_fn
     assert node._saved_other is e and node._saved_other.dtype == ember.int64
+
+
+AFTER_BACKWARD = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' /
+                             'after_backward.json').read_text())
+
+
+@pytest.mark.parametrize('key', sorted(AFTER_BACKWARD))
+def test_after_backward_attributes_are_pytorchs(key):
+    # once backward ran through a node, a saved tensor (or a list of them) raises PyTorch's RuntimeError; numbers,
+    # sizes, strides and slots that held nothing stay readable, and dir() still lists every attribute
+    from tests._saved_after_backward import after_backward, backward_through
+    info = dict(zip(row_keys(OPS), OPS))[key]
+    wrong = []
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        for sample in info.samples(np.random.default_rng(2)):
+            want = AFTER_BACKWARD[key].get(sample_key(sample))
+            if want is None:
+                continue
+            args, kwargs = ember_inputs(sample)
+            ember.manual_seed(0)
+            node = backward_through(pick(recorded_call(info)(*args, **kwargs), info.output_index), ember.ones_like)
+            got = {'node': node.name().split('::')[-1], 'attrs': after_backward(node)}
+            if got != want:
+                wrong.append(f'{sample_key(sample)}: {got} (PyTorch: {want})')
+    assert not wrong, '\n'.join(wrong)
+
+
+def test_after_backward_with_retain_graph_everything_stays_readable():
+    x = ember.randn(4, 5, requires_grad=True)
+    y = x[[0, 2, 0]]
+    y.sum().backward(retain_graph=True)
+    assert y.grad_fn._saved_indices[0].tolist() == [0, 2, 0]
+    y.sum().backward()      # a node that saved nothing for its own backward runs again; its indices go
+    with pytest.raises(RuntimeError, match='^Trying to backward through the graph a second time'):
+        y.grad_fn._saved_indices
+    w = ember.randn(5, 3, requires_grad=True)
+    m = x.mm(w)
+    m.sum().backward()
+    assert m.grad_fn._saved_self_sym_strides == (5, 1) and m.grad_fn._saved_mat2_sym_strides == (3, 1)

@@ -88,6 +88,9 @@ def strides_of_saved(k, needed_input):
     def read(node):
         if not node.needs_input_grad[needed_input]:
             return ()
+        kept = node.__dict__.get('_freed_strides')
+        if kept is not None and kept[k] is not None:
+            return kept[k]      # (kept when backward freed the tensor, as PyTorch's ints are)
         t = node._read_saved(k)
         if t is not None:
             return tuple(t.stride())
@@ -175,8 +178,6 @@ def kept_tensor(compute):
     """A reader for a tensor PyTorch's node keeps that ember's derives when it is read (``compute(node)``): it
     is a SavedTensor too (``_raw_saved_<name>``), shown through hooks registered on it."""
     def read(node):
-        if node._freed:
-            node._read_saved(0)     # raises PyTorch's error
         hooked = node.__dict__.get('_hooked_fields', {}).get(read.field_key)
         if hooked is not None:
             from ember.autograd.function import _unpack

@@ -65,7 +65,7 @@ _USER_FUNCTION = _EmptyDescription()
 
 def _every_saved(node):
     """``_raw_saved_tensors`` of a user Function's node: one SavedTensor per tensor it saved."""
-    return range(len(node._saved or ()))
+    return range(len(node._freed or node._saved or ()))
 
 
 _every_saved.saved_list = True
@@ -79,6 +79,13 @@ class _SavedValue:
 
     def __init__(self, value):
         self.tensor = value
+
+
+def _holds_tensor(value):
+    """Whether a ``_saved_*`` value is a tensor or a list holding one: what backward's freeing takes away."""
+    if isinstance(value, (tuple, list)):
+        return any(_holds_tensor(v) for v in value)
+    return hasattr(value, '_data')
 
 
 class Context:
@@ -259,11 +266,12 @@ class Node(Context):
     def _names_of_saved(self):
         """PyTorch's names for what this node saved: the op's own ``saved_names`` when it declares
         them, else ``self``/``other`` for the first two tensor arguments, ``result`` for an output."""
-        if not self._saved or self._freed:
+        records = self._freed or self._saved
+        if not records:
             return []
         declared = getattr(self._fn, 'saved_names', None)
         names = []
-        for k, s in enumerate(self._saved):
+        for k, s in enumerate(records):
             if declared is not None and k < len(declared):
                 names.append(declared[k])
             elif type(s) in (_Saved, _hooks.PackedSaved) and s.is_output:
@@ -277,8 +285,12 @@ class Node(Context):
         return names
 
     def _read_saved(self, k):
-        """Saved tensor ``k`` for a ``_saved_*`` read: PyTorch's error once backward freed it."""
+        """Saved tensor ``k`` for a ``_saved_*`` read: PyTorch's error once backward freed it (a slot that held
+        nothing, or a number, still reads as it was)."""
         if self._freed:
+            s = self._freed[k] if k < len(self._freed) else None
+            if s is None or type(s) is _SavedValue:
+                return None if s is None else s.tensor
             raise RuntimeError(_BACKWARD_TWICE)
         if not self._saved or k >= len(self._saved):
             return None
@@ -291,23 +303,24 @@ class Node(Context):
         """Which saved tensor ``_raw_saved_<name>`` is (None: ``name`` is no saved tensor of this node)."""
         described = self._described_saved()
         if described is _USER_FUNCTION:
-            return _every_saved if name == 'tensors' and self._saved else None
+            return _every_saved if name == 'tensors' and (self._freed or self._saved) else None
         if described is not None:
             read = described.get(name)
             return getattr(read, 'saved_index', None) if not hasattr(read, 'field_key') and \
                 not hasattr(read, 'saved_list') else read
         names = self._names_of_saved()
         k = names.index(name) if name in names else None
-        return k if k is not None and type(self._saved[k]) is not _SavedValue else None
+        return k if k is not None and type((self._freed or self._saved)[k]) is not _SavedValue else None
 
     def _names_of_raw(self):
         described = self._described_saved()
         if described is _USER_FUNCTION:
-            return ['tensors'] if self._saved else []
+            return ['tensors'] if self._freed or self._saved else []
         if described is not None:
             return [n for n, read in described.items()
                     if hasattr(read, 'saved_index') or hasattr(read, 'field_key') or hasattr(read, 'saved_list')]
-        return [n for k, n in enumerate(self._names_of_saved()) if type(self._saved[k]) is not _SavedValue]
+        records = self._freed or self._saved
+        return [n for k, n in enumerate(self._names_of_saved()) if type(records[k]) is not _SavedValue]
 
     def _described_saved(self):
         fn = self.__dict__.get('_fn')
@@ -328,6 +341,8 @@ class Node(Context):
             from ember.autograd._saved_tensor import raw_saved
             found = raw_saved(self, name[11:])
             if found is not None:
+                if type(found) is tuple and (self._freed or self.__dict__.get('_released')):
+                    raise RuntimeError(_BACKWARD_TWICE)     # (a list of saved tensors goes with them)
                 return found
         elif name.startswith('_saved_'):
             described = self._described_saved()
@@ -336,11 +351,15 @@ class Node(Context):
                     shown = self.__dict__.get('_shown_as_given')    # (_saved_attrs.show_as_given)
                     if shown is not None and name[7:] in shown:
                         return shown[name[7:]]
-                    return described[name[7:]](self)
+                    value = described[name[7:]](self)
+                    if (self._freed or self.__dict__.get('_released')) and _holds_tensor(value):
+                        raise RuntimeError(_BACKWARD_TWICE)    # (its numbers, sizes and None stay readable)
+                    return value
             else:
                 names = self._names_of_saved()
                 if name[7:] in names:
-                    return self._unpack_saved(names.index(name[7:]))[0]
+                    k = names.index(name[7:])
+                    return self._read_saved(k) if self._freed else self._unpack_saved(k)[0]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def register_hook(self, fn):
@@ -353,9 +372,26 @@ class Node(Context):
         return _add_pre_hook(self, output_nr, fn)
 
     def _release(self):
-        if self._saved:
-            self._freed = True
+        saved = self._saved
+        if saved:
+            fn = self.__dict__.get('_fn')
+            if fn is not None and fn.keeps_saved_strides:   # (PyTorch's mm nodes keep a matrix's strides as ints)
+                self._freed_strides = [getattr(getattr(r, 'tensor', None), '_data', None) is not None
+                                       and tuple(b // r.tensor._data.itemsize for b in r.tensor._data.strides)
+                                       or None for r in saved]
+            for r in saved:     # the tensors go; each slot's kind stays, for the _saved_* names PyTorch's node keeps
+                t = type(r)
+                if t is _Saved:
+                    r.tensor = None
+                elif t is _hooks.PackedSaved:
+                    r.packed = r.history = None
+                elif t is _SavedPromoted:
+                    r.tensor = r.given = None
+            self._freed = saved     # (truthy: the slots, emptied)
             self._saved = None
+        else:
+            # nothing saved for backward itself, but tensors kept for _saved_* (indices, frexp's exponent) go too
+            self._released = True
 
     def apply(self, grads):
         """Input gradients from output gradients, shaped and typed like the inputs."""
@@ -583,6 +619,7 @@ class Function(metaclass=_FunctionMeta):
         >>> x.grad
         tensor([1.0000, 2.7183])
     """
+    keeps_saved_strides = False     # its node shows a saved tensor's strides (_saved_*_sym_strides) after backward
     _raw = False          # forward sees arrays (Primitive) or Tensors (user Functions)
     _takes_donation = False  # a built-in backward that may write into its gradient when the engine
                              # sets ``ctx._donated`` (it made the array and nothing else holds it)

@@ -45,6 +45,7 @@ class _AddProduct(Primitive):
 
 
 class AddmmNode(_AddProduct):
+    keeps_saved_strides = True
     node_name = 'AddmmBackward0'
     saved_names = ('mat1', 'mat2')
     saved_attrs = {'alpha': _sa.item('args', 1), 'beta': _sa.item('args', 0), 'mat1': _sa.saved(0),

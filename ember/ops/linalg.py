@@ -30,6 +30,7 @@ def _same_dtype(out, a):
 
 
 class Mm(Primitive):
+    keeps_saved_strides = True
     node_name = 'MmBackward0'
     saved_attrs = {'self': _sa.saved(0), 'self_sym_sizes': _sa.input_sizes(0, 0), 'self_sym_strides': _sa.strides_of_saved(0, 0),
                    'mat2': _sa.saved(1), 'mat2_sym_sizes': _sa.input_sizes(1, 1), 'mat2_sym_strides': _sa.strides_of_saved(1, 1)}  # grad_fn._saved_*, read lazily

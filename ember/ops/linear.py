@@ -72,6 +72,7 @@ class Addmm(Primitive):
     """``b + x @ Wt`` for 2-D ``x``, with ``Wt = W.t()`` (a view): PyTorch's graph for ``F.linear``
     (``AddmmBackward0`` over the bias, the input and ``TBackward0`` of the weight). One matmul
     forward, two backward, nothing copied or saved beyond what the requested gradients need."""
+    keeps_saved_strides = True
     node_name = 'AddmmBackward0'
     saved_attrs = {'alpha': _sa.const(1), 'beta': _sa.const(1), 'mat1': _sa.saved(0), 'mat1_sym_sizes': _sa.input_sizes(1, 0),
                    'mat1_sym_strides': _sa.strides_of_saved(0, 1), 'mat2': _sa.saved(1), 'mat2_sym_sizes': _sa.input_sizes(2, 1),
@@ -108,6 +109,7 @@ class Addmm(Primitive):
 class MmT(Primitive):
     """``x @ Wt`` (linear without bias): PyTorch reports it as MmBackward0 over the input and
     ``TBackward0`` of the weight."""
+    keeps_saved_strides = True
     node_name = 'MmBackward0'
     saved_attrs = {'self': _sa.saved(0), 'self_sym_sizes': _sa.input_sizes(0, 0), 'self_sym_strides': _sa.strides_of_saved(0, 0),
                    'mat2': _sa.saved(1), 'mat2_sym_sizes': _sa.input_sizes(1, 1), 'mat2_sym_strides': _sa.strides_of_saved(1, 1)}  # grad_fn._saved_*, read lazily
