@@ -135,13 +135,13 @@ x = torch.arange(40).numpy()
 print([float(f'{b ** 10:.4f}') for b in (0.95, 0.9, 0.6, 0)], ((1 - 0.9) * 0.9 ** x)[:3])
 
 
-# minibatch training (chapter_optimization/minibatch-sgd.md), synthetic data in place of airfoil
+# minibatch training (chapter_optimization/minibatch-sgd.md), 600 synthetic examples in place of airfoil's 1500
 def load_array(data_arrays, batch_size, is_train=True):
     dataset = torch.utils.data.TensorDataset(*data_arrays)
     return torch.utils.data.DataLoader(dataset, batch_size, shuffle=is_train)
 
 
-def get_data_ch11(batch_size=10, n=1500):
+def get_data_ch11(batch_size=10, n=600):
     rng = np.random.default_rng(0)
     data = rng.normal(size=(n, 6)).astype(np.float32)
     data[:, -1] = data[:, :-1] @ np.array([0.3, -0.2, 0.5, 0.1, -0.4], np.float32) + 0.5 * data[:, -1]
@@ -224,7 +224,7 @@ def train_sgd(lr, batch_size, num_epochs=2):
     return train_ch11(sgd, None, {'lr': lr}, data_iter, feature_dim, num_epochs)
 
 
-gd_res = train_sgd(1, 1500, 10)
+gd_res = train_sgd(1, 600, 10)
 sgd_res = train_sgd(0.005, 1)
 mini1_res = train_sgd(.4, 100)
 mini2_res = train_sgd(.05, 10)
