@@ -10,9 +10,10 @@ import numpy as np
 
 from ember._tensor import Tensor
 from ember.autograd import _saved_attrs as _sa
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.backend import to_numpy
-from ember.ops import _argparse
+from ember.ops import _argparse, _no_second_derivative
 from ember.ops._registry import op
 from ember.ops.creation import tensor
 from ember.ops.index import where
@@ -121,7 +122,10 @@ class CtcLoss(Primitive):
     @staticmethod
     def backward(ctx, g):
         grads = Tensor._make(ctx.grads, g.device)
-        return grads * g.reshape(1, -1, 1), None, None, None, None, None, None
+        gx = grads * g.reshape(1, -1, 1)
+        if grad_mode._state.enabled:    # (PyTorch's _ctc_loss_backward has no derivative)
+            gx = _no_second_derivative.mark(gx, ctx.saved_tensors[0], '_ctc_loss_backward')
+        return gx, None, None, None, None, None, None
 
 
 def _int_list(values, name):

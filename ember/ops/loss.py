@@ -24,7 +24,7 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import broadcast_error, elementwise, int_option
 from ember.ops._cascade_sum import CASCADE_NUMS as _CASCADE_NUMS, cascade_sum, nll_sum
-from ember.ops import _log_softmax_grad_bits, _no_second_derivative, _softmax_bits
+from ember.ops import _input_link, _log_softmax_grad_bits, _no_second_derivative, _softmax_bits
 from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
@@ -509,7 +509,9 @@ class NllLoss(Primitive):
         # create_graph: the same in ember ops (linear in g), so it can be differentiated again
         q = Tensor._make(_onehot(xp, ctx.t, ctx.n_classes, ctx.wt) * ctx.wt[:, None], g._device)
         gx = -(q * _grad_scale(g, ctx))
-        return gx.reshape(ctx.shape), None, None, None, None
+        # (PyTorch's nll_loss_backward takes the input, with zero derivative in it)
+        gx = _input_link.link(gx.reshape(ctx.shape), ctx.saved_tensors[0], ctx.name()[:-1] + 'Backward0')
+        return gx, None, None, None, None
 
 
 def nll_forward(xp, x, target, weight, ignore_index, reduction):

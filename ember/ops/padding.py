@@ -12,7 +12,7 @@ from ember.autograd import _saved_attrs as _sa, grad_mode
 from ember import backend
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
-from ember.ops import _argparse, _one_node
+from ember.ops import _argparse, _input_link, _one_node
 from ember.ops._registry import op
 
 
@@ -80,7 +80,8 @@ class _GatherPad(Primitive):
             shape = list(g.shape)
             shape[d] = x.shape[d]
             g = g.new_zeros(shape).index_add(d, index, g)
-        return g, None, None, None
+        # (PyTorch's backward takes the input, with zero derivative in it)
+        return _input_link.link(g, x, ctx.name()[:-1] + 'Backward0'), None, None, None
 
 
 _GATHER_NODES = {(mode, n): type(f'{name}{n}D', (_GatherPad,), {'node_name': f'{name}{n}DBackward0',

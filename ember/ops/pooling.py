@@ -26,7 +26,7 @@ from ember.ops.conv import _col2im_raw, _pad_raw, _windows
 from ember.ops._registry import op
 from ember.ops._util import bool_refused, python_reads, require_tensor, wrap_dim, wrap_dims
 from ember.ops._argparse import type_name as _type_name
-from ember.ops import _adaptive_avg as _adaptive_avg_arrays
+from ember.ops import _adaptive_avg as _adaptive_avg_arrays, _input_link
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'max_pool2d_with_indices',
            'max_pool3d_with_indices', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'adaptive_avg_pool1d',
@@ -574,7 +574,10 @@ class AvgPool(Primitive):
         cls = _GRAD_CLASSES.get(name)
         if cls is None:
             cls = _GRAD_CLASSES[name] = type('AvgPoolGrad', (AvgPoolGrad,), {'node_name': name})
-        return (cls.apply(g, *ctx.args[:7], ctx.name()),) + (None,) * 6
+        gx = cls.apply(g, *ctx.args[:7], ctx.name())
+        if grad_mode._state.enabled:   # (PyTorch's avg_pool backward takes the input, with zero derivative in it)
+            gx = _input_link.link(gx, ctx.saved_tensors[0], name)
+        return (gx,) + (None,) * 6
 
 
 class AvgPool3D(AvgPool):
@@ -808,6 +811,8 @@ class AdaptiveAvgPool(Primitive):
             axis = g.ndim - n + i
             a = a if a.dtype == g._data.dtype else a.astype(g._data.dtype)   # (half inputs ran in float32)
             gx = gx.movedim(axis, -1).matmul(Tensor._make(a, g.device)).movedim(-1, axis)
+        if grad_mode._state.enabled:   # (PyTorch's backward takes the input, with zero derivative in it)
+            gx = _input_link.link(gx, ctx.saved_tensors[0], ctx.name()[:-1] + 'Backward0')
         return gx, None
 
 
