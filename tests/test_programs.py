@@ -50,6 +50,8 @@ NEEDS.update(GALLERY_PROGRAMS)
 # the ex_* programs run pytorch/examples scripts (the MNIST ones read torchvision's dataset files through PIL)
 NEEDS.update({'ex_mnist_rnn': 'PIL', 'ex_mnist_forward_forward': 'PIL', 'ex_vae': 'PIL', 'ex_super_resolution': 'PIL',
               'ex_dcgan': 'PIL', 'ex_mnist': 'PIL', 'ex_fast_neural_style': 'PIL'})
+# the d2l_* programs run Dive into Deep Learning's PyTorch code (its house-price pipeline reads a CSV with pandas)
+NEEDS.update({'d2l_kaggle_house': 'pandas'})
 
 
 @contextlib.contextmanager
