@@ -17,7 +17,7 @@ from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor, scalar_number
 from ember.ops import _argparse, _float8, _gelu, _gelu_f32, _gelu_fast32, _rows, _softmax_bits
-from ember.ops import _log_softmax_grad_bits, _softmax_grad_bits
+from ember.ops import _log_softmax_grad_bits, _softmax_grad_bits, _ties
 from ember._threads import get_num_threads, intra_op_threads
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
@@ -499,11 +499,14 @@ class Clamp(Primitive):
         xp = ctx.xp
         ctx.save_for_backward(x, lo, hi)
         y = x
+        # a number bound keeps x where x equals it (-0 stays -0) and a NaN x as it is (see _ties);
+        # a tensor bound is maximum/minimum's, which takes the bound on a tie (PyTorch's too)
+        if x.dtype.kind in 'fV' and not hasattr(lo, 'shape') and not hasattr(hi, 'shape'):
+            return _ties.clamp_numbers(xp, x, lo, hi)
         if lo is not None:
             y = xp.maximum(y, lo)
         if hi is not None:
             y = xp.minimum(y, hi)
-        # NaN stays NaN (numpy's maximum already propagates it)
         return y if y is not x else x.copy()
 
     @staticmethod
@@ -1148,8 +1151,9 @@ def mish(input, inplace=False):
     return Mish.apply(input)
 
 
+# NOTE: 'not at or past a bound' rather than 'strictly inside': a NaN passes its gradient on, as in PyTorch
 _HardtanhGrad = _piecewise_grad('HardtanhBackwardBackward0',
-                                lambda xp, x, lo, hi: (x > lo) & (x < hi))
+                                lambda xp, x, lo, hi: ~((x <= lo) | (x >= hi)))
 
 
 class Hardtanh(Primitive):
@@ -1163,7 +1167,9 @@ class Hardtanh(Primitive):
         ctx.save_for_backward(x)
         if x.dtype.kind in 'biu':     # PyTorch clamps integers to the limits cast to their type
             lo, hi = _integer_limits(x.dtype, lo, hi)
-        return ctx.xp.clip(x, lo, hi)
+        if x.dtype.kind not in 'fV':
+            return ctx.xp.clip(x, lo, hi)
+        return _ties.clamp_numbers(ctx.xp, x, lo, hi)   # (x kept at a bound, as PyTorch)
 
     @staticmethod
     def backward(ctx, g):

@@ -10,6 +10,7 @@ from ember.autograd.function import Primitive, unrecorded_binary, unrecorded_sca
 from ember.autograd._opmath import ALWAYS, WITH_NUMBER
 from ember.ops import _argparse
 from ember.ops import _float8
+from ember.ops import _ties
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.ops._fused_pointwise import add_scaled, addcdiv_values, addcmul_values, lerp_values
 from ember.ops._util import elementwise, scalar_number
@@ -920,7 +921,7 @@ class _FMinMax(Primitive):
     def forward(ctx, a, b, take_max):
         ctx.save_for_backward(a, b)
         ctx.take_max = take_max
-        return ctx.xp.fmax(a, b) if take_max else ctx.xp.fmin(a, b)
+        return _ties.fmax_or_fmin(ctx.xp, a, b, take_max)   # (input on a tie, as PyTorch)
 
     @staticmethod
     def backward(ctx, g):
