@@ -78,7 +78,13 @@ def test_forward_bits_match_recorded(key, ember_forward):
 
 @pytest.mark.parametrize('key', BACKWARD)
 def test_gradients_at_ties_match_recorded(key, ember_backward):
-    assert np.array_equal(ember_backward[key], RECORDED[key].astype(np.int64)), key
+    dtype = key.split('/')[0]
+    want, got = RECORDED[key].astype(np.int64), ember_backward[key]
+    nan = _is_nan(want, dtype)
+    assert np.array_equal(_is_nan(got, dtype), nan), key
+    # (a bfloat16 NaN's bits are those of PyTorch's conversion path, as in the forward cases)
+    exact = ~nan if dtype == 'bfloat16' else np.ones_like(nan)
+    assert np.array_equal(got[exact], want[exact]), key
 
 
 def test_the_recorded_ties_are_the_awkward_ones():
