@@ -27,8 +27,8 @@ KNOWN = {
     # ember differentiates these backward ops again; PyTorch's raise "not implemented"
     **{f'cdist/{i}': 'cdist' for i in range(4)}, 'pdist/0': 'pdist', 'pdist/1': 'pdist',
     # ember's gradient reaches the input (with zeros) where PyTorch's does not require grad or is unused
-    'det/2': 'singular', 'linalg.det/2': 'singular', 'var_mean#1/0': 'var_mean', 'native_dropout/0': 'dropout',
-    'native_dropout/1': 'dropout', **{f'norm#7/{i}': 'norm' for i in range(4)},
+    'det/2': 'singular', 'linalg.det/2': 'singular', 'var_mean#1/0': 'var_mean',
+    **{f'norm#7/{i}': 'norm' for i in range(4)},
     # other second-order links that differ
     'grid_sample/4': 'grid', 'linalg.householder_product/1': 'householder',
 }

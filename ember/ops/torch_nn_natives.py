@@ -430,4 +430,5 @@ class NativeDropout(Primitive):
     @staticmethod
     def backward(ctx, g, _):
         mask, = ctx.saved_tensors
-        return g * mask.to(g.dtype) * ctx.scale, None, None, None
+        # (the mask is a constant: no history, so the gradient is recorded only where g is, as PyTorch's)
+        return g * mask.detach().to(g.dtype) * ctx.scale, None, None, None
