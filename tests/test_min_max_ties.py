@@ -15,9 +15,11 @@ from tests.fixtures.min_max_ties import cases
 RECORDED = np.load(pathlib.Path(__file__).with_name('fixtures') / 'min_max_ties' / 'expected.npz')
 
 # maximum and its kin take `other` on a -0/+0 tie in PyTorch's vector loop but `input` in its scalar
-# loop (strided operands, the last few elements of a run, float16's loop here): which one a tie meets
-# depends on the CPU's vector width and on threading, so ties are compared only where both operands are
-# contiguous and fill whole vector blocks (the 64-element 'short' runs) in float32/float64/bfloat16
+# loop: with AVX-512, a contiguous run goes 64 bytes at a time through the vector loop and its last
+# (length mod 64 bytes) through the scalar one, strided operands all through the scalar one, and
+# float16's ties go the other way in NumPy. That depends on the CPU's vector width and on threading,
+# so ties are compared only where both operands are contiguous and fill whole vector blocks (the
+# 64-element 'short' runs) in float32/float64/bfloat16
 _LAYOUT_TIES = {'maximum', 'minimum', 'max2', 'min2', 'clamp_lo_tensor', 'clamp_hi_tensor',
                 'clamp_min_tensor', 'clamp_max_tensor'}
 # PyTorch's NaN bits are its vector loop's (all ones, or the canonical NaN) except where an op hands
