@@ -1,7 +1,9 @@
 """timm (pytorch-image-models): models built with random weights, a training step with timm's optimizer,
 scheduler, Mixup and losses, its data transforms, feature extraction and a state_dict round trip."""
 import io
+import os
 import random
+import tempfile
 
 import numpy as np
 import timm
@@ -118,3 +120,21 @@ print(clone.load_state_dict(torch.load(buffer)))
 clone.eval()
 with torch.no_grad():
     print(torch.equal(clone(xs), model(xs)))
+
+# timm's torch.fx feature extractor, TorchScript, and weights read from a local safetensors file
+small = timm.create_model('resnet10t', pretrained=False, num_classes=5).eval()
+fx_features = timm.create_model('resnet10t', pretrained=False, features_only=True, feature_cls='fx', out_indices=(2, 3))
+with torch.no_grad():
+    print(type(fx_features).__name__, [tuple(f.shape) for f in fx_features(xs)])
+    scripted = torch.jit.script(small)
+    print(type(scripted).__name__, torch.allclose(scripted(xs), small(xs)))
+from safetensors.torch import save_file
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, 'weights.safetensors')
+    save_file(small.state_dict(), path)
+    loaded = timm.create_model('resnet10t', pretrained=True, num_classes=5,
+                               pretrained_cfg_overlay=dict(file=path)).eval()
+# (the pretrained config's 1000 classes differ from the 5 asked for: timm keeps a fresh classifier)
+with torch.no_grad():
+    print(torch.equal(loaded.forward_features(xs), small.forward_features(xs)),
+          torch.equal(loaded.fc.weight, small.fc.weight))
