@@ -16,8 +16,6 @@ with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'double_backward',
 
 # Differences left (row/sample: what ember does instead):
 KNOWN = {
-    # the gradient of the second operand is not linked to the first (PyTorch reaches it with zeros)
-    'remainder/0': 'other', 'remainder/1': 'other', 'fmod/0': 'other', 'fmod/1': 'other',
     # the bias gradient (a sum of the output gradient) does not require grad; PyTorch's does, reaching nothing
     **{f'{name}/{i}': 'bias' for name, i in [('conv1d', 0), ('conv2d', 0), ('conv2d', 1), ('conv3d', 0),
                                              ('conv_transpose1d', 0), ('conv_transpose2d', 0),

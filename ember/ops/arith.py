@@ -661,6 +661,7 @@ class _RoundedDivide(Primitive):
     @elementwise
     def forward(ctx, a, b, mode):
         xp = ctx.xp
+        ctx.b_like = (getattr(b, 'shape', ()), getattr(b, 'dtype', None))   # (for a divisor's zero gradient)
         if a.dtype.kind in 'iub' if hasattr(a, 'dtype') else False:
             if (xp.asarray(b) == 0).any():
                 raise RuntimeError("ZeroDivisionError")
@@ -675,7 +676,11 @@ class _RoundedDivide(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0, None, None
+        gb = None
+        if len(ctx.needs_input_grad) > 1 and ctx.needs_input_grad[1]:
+            # (a divisor that requires grad gets zeros too, as PyTorch's: the quotient is piecewise constant)
+            gb = Tensor._make(g._xp.zeros(*ctx.b_like), g._device)
+        return g * 0, gb, None
 
 
 class FloorDivide(_RoundedDivide):
