@@ -54,3 +54,9 @@ def test_known_differences_are_still_different(key):
     info, sample = _CASES[key]
     args, kwargs = ember_call(sample)
     assert probe(ember, recorded_call(info), args, kwargs, info.output_index) != RECORDED[key]
+
+
+def test_recording_matches_live_pytorch():
+    pytest.importorskip('torch')
+    from tests.fixtures.double_backward.record_rows import record
+    assert record() == RECORDED
