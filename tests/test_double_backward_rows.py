@@ -22,8 +22,6 @@ KNOWN = {
                                              ('conv_transpose2d', 1), ('conv_transpose3d', 0), ('convolution', 0),
                                              ('convolution', 2), ('layer_norm', 0), ('native_layer_norm', 0),
                                              ('native_batch_norm', 0)]},
-    # ember differentiates these backward ops again; PyTorch's raise "not implemented"
-    **{f'cdist/{i}': 'cdist' for i in range(4)}, 'pdist/0': 'pdist', 'pdist/1': 'pdist',
     # ember's gradient reaches the input (with zeros) where PyTorch's does not require grad or is unused
     'det/2': 'singular', 'linalg.det/2': 'singular', 'var_mean#1/0': 'var_mean',
     **{f'norm#7/{i}': 'norm' for i in range(4)},

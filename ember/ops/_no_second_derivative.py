@@ -13,17 +13,31 @@ class _NotImplementedBackward(Primitive):
     node_name = 'torch::autograd::NotImplemented'
 
     @staticmethod
-    def forward(ctx, gx, x, aten_name):
-        ctx.aten_name = aten_name
+    def forward(ctx, gx, x, error):
+        ctx.error = error
         return gx.copy()
 
     @staticmethod
     def backward(ctx, gg):
-        raise RuntimeError(f"derivative for aten::{ctx.aten_name} is not implemented")
+        kind, message = ctx.error
+        raise kind(message)
 
 
-def mark(gx, x, aten_name):
-    """``gx`` (the gradient for input ``x``), linked to ``x`` by a node that refuses a second derivative."""
+_CLASSES = {}
+
+
+def mark(gx, x, aten_name, node_name=None):
+    """``gx`` (the gradient for input ``x``), linked to ``x`` by a node that refuses a second derivative.
+
+    Without ``node_name`` the node is PyTorch's not-implemented placeholder, raising its RuntimeError; with
+    it (``PdistBackwardBackward0``), a node of that name raising the NotImplementedError PyTorch's formula
+    gives for ``aten_name``."""
     if gx is None or not grad_mode._state.enabled or not x.requires_grad:
         return gx
-    return _NotImplementedBackward.apply(gx, x, aten_name)
+    if node_name is None:
+        return _NotImplementedBackward.apply(gx, x, (RuntimeError, f"derivative for aten::{aten_name} is not "
+                                                                   f"implemented"))
+    cls = _CLASSES.get(node_name)
+    if cls is None:
+        cls = _CLASSES[node_name] = type('NoDerivative', (_NotImplementedBackward,), {'node_name': node_name})
+    return cls.apply(gx, x, (NotImplementedError, f"the derivative for '{aten_name}' is not implemented."))

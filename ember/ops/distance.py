@@ -10,6 +10,7 @@ from ember.autograd import _saved_attrs as _sa
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim
+from ember.ops import _no_second_derivative
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 from ember.ops._half import refuse_half
@@ -138,4 +139,6 @@ class Pdist(Primitive):
         x, dist = ctx.saved_tensors
         ii, jj = ctx.pairs
         weighted = distance_grad(x.index_select(0, ii) - x.index_select(0, jj), dist, ctx.p) * g.unsqueeze(-1)
-        return x.new_zeros(x.shape).index_add(0, ii, weighted).index_add(0, jj, -weighted), None, None, None
+        gx = x.new_zeros(x.shape).index_add(0, ii, weighted).index_add(0, jj, -weighted)
+        # (PyTorch's _pdist_backward has no derivative)
+        return _no_second_derivative.mark(gx, x, '_pdist_backward', 'PdistBackwardBackward0'), None, None, None

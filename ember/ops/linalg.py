@@ -13,7 +13,7 @@ from ember.ops._util import python_reads, require_tensor_args, require_tensor
 from ember.ops.inplace import write_out
 from ember.ops.inplace_views import named_as_inplace
 from ember.ops._half import in_float32, refuse_half
-from ember.ops import _add_products
+from ember.ops import _add_products, _no_second_derivative
 
 _LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'   # (string.ascii_letters, without importing string)
 
@@ -1674,7 +1674,11 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
     refuse_half('cdist', x1, x2)
     from ember.ops import _one_node
-    return _one_node.one_node(CdistNode, lambda a, b: _cdist_value(a, b, p), (x1, x2), float(p))
+    # PyTorch's matrix-product route for euclidean distances is differentiable twice; its direct kernel's
+    # backward (_cdist_backward) is not
+    by_mm = p == 2 and (compute_mode == 'use_mm_for_euclid_dist' or (
+        compute_mode == 'use_mm_for_euclid_dist_if_necessary' and (x1.shape[-2] > 25 or x2.shape[-2] > 25)))
+    return _one_node.one_node(CdistNode, lambda a, b: _cdist_value(a, b, p), (x1, x2), float(p), by_mm)
 
 
 def _cdist_value(x1, x2, p):
@@ -1713,8 +1717,9 @@ class CdistNode(Primitive):
     saved_attrs = {'p': _sa.field('p'), 'x1': _sa.saved(0), 'x2': _sa.saved(1), 'result': _sa.saved(2)}
 
     @staticmethod
-    def forward(ctx, x1, x2, p, value):
+    def forward(ctx, x1, x2, p, by_mm, value):
         ctx.p = p
+        ctx.by_mm = by_mm
         ctx.save_for_backward(x1, x2, value)
         return value
 
@@ -1725,7 +1730,10 @@ class CdistNode(Primitive):
         weighted = distance_grad(x1.unsqueeze(-2) - x2.unsqueeze(-3), dist, ctx.p) * g.unsqueeze(-1)
         g1 = weighted.sum(-2).sum_to_size(x1.shape) if need[0] else None
         g2 = (-weighted.sum(-3)).sum_to_size(x2.shape) if need[1] else None
-        return g1, g2, None, None
+        if grad_mode._state.enabled and not ctx.by_mm:
+            g1 = _no_second_derivative.mark(g1, x1, '_cdist_backward', 'CdistBackwardBackward0')
+            g2 = _no_second_derivative.mark(g2, x2, '_cdist_backward', 'CdistBackwardBackward0')
+        return g1, g2, None, None, None
 
 
 # (imported last: it takes this module's product ops)

@@ -201,8 +201,9 @@ OPS = [
            ref=_normalize_ref),
     OpInfo('cosine_similarity', F.cosine_similarity, _distance_samples, ref=_cos_ref),
     OpInfo('pairwise_distance', F.pairwise_distance, _pairwise_samples, ref=_pairwise_ref),
+    # (no second order: PyTorch's _pdist_backward has no derivative)
     OpInfo('pdist', F.pdist, lambda rng: [Sample(rng.standard_normal((4, 3))), Sample(rng.standard_normal((5, 2)), 1.5)],
-           ref=_pdist_ref),
+           ref=_pdist_ref, gradgrad=False),
     OpInfo('pixel_shuffle', F.pixel_shuffle, lambda rng: [Sample(rng.standard_normal((2, 8, 2, 3)), 2),
                                                           Sample(rng.standard_normal((9, 1, 2)), 3)],
            ref=_pixel_shuffle_ref),
