@@ -24,7 +24,6 @@ KNOWN = {
                                              ('native_batch_norm', 0)]},
     # ember's gradient reaches the input (with zeros) where PyTorch's does not require grad or is unused
     'det/2': 'singular', 'linalg.det/2': 'singular', 'var_mean#1/0': 'var_mean',
-    **{f'norm#7/{i}': 'norm' for i in range(4)},
     # other second-order links that differ
     'grid_sample/4': 'grid', 'linalg.householder_product/1': 'householder',
 }

@@ -1309,8 +1309,10 @@ class VectorNorm(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        x, out = ctx.saved_tensors
         shape, p, dims, keepdim, kept = ctx.args
+        if p == 0:      # the count of nonzeros: PyTorch gives it no gradient (the input is left unused)
+            return None, None, None, None
+        x, out = ctx.saved_tensors
         if not keepdim:
             g, out = g.reshape(kept), out.reshape(kept)
         return norm_grad(x, out, g, p, dims), None, None, None

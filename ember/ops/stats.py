@@ -507,6 +507,12 @@ class _Dist(Primitive):
     @staticmethod
     def backward(ctx, g):
         from ember.ops.reduce import norm_grad
+        if ctx.p == 0:
+            # PyTorch's zero-norm has no gradient (undefined), and its divisor's is its negation, which fails
+            if ctx.needs_input_grad[1]:
+                raise RuntimeError("Expected a proper Tensor but got None (or an undefined Tensor in C++) for "
+                                   "argument #0 'self'")
+            return None, None, None
         a, b, out = ctx.saved_tensors
         x = a - b       # recomputed from the inputs, so double backward reaches them
         kept = (1,) * x.ndim
