@@ -1250,6 +1250,7 @@ class VarMean(Primitive):
         n = ctx.n
         v = cls._moment.forward(ctx, x, dims, correction, keepdim)
         ctx.n = n
+        ctx.materialize_grads = False   # an unused output adds nothing (its gradient stays None, as PyTorch's)
         return v, m
 
     @staticmethod
@@ -1280,6 +1281,7 @@ class StdMean(VarMean):
         n = ctx.n
         s = Std.forward(ctx, x, dims, correction, keepdim)
         ctx.n = n
+        ctx.materialize_grads = False   # (as VarMean's)
         return s, m
 
     @staticmethod
