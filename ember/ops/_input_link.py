@@ -15,26 +15,29 @@ from ember.autograd.function import Primitive
 
 class _Link(Primitive):
     @staticmethod
-    def forward(ctx, gx, x):
-        ctx.x_like = (x.shape, x.dtype)
+    def forward(ctx, gx, x, zeros):
+        ctx.x_like = (x.shape, x.dtype) if zeros else None
         return gx.copy()
 
     @staticmethod
     def backward(ctx, gg):
         gx = None
-        if ctx.needs_input_grad[1]:
+        if ctx.x_like is not None and ctx.needs_input_grad[1]:
             gx = Tensor._make(gg._xp.zeros(*ctx.x_like), gg._device)
-        return gg, gx
+        return gg, gx, None
 
 
 _CLASSES = {}
 
 
-def link(gx, x, node_name):
-    """``gx``, recorded as a function of ``x`` too (zero derivative) where a graph is being recorded."""
+def link(gx, x, node_name, zeros=True):
+    """``gx``, recorded as a function of ``x`` too (zero derivative) where a graph is being recorded.
+
+    ``zeros=False``: the node hands ``x`` nothing (PyTorch's backward-of-backward leaves it undefined, as
+    for a convolution's bias gradient: it requires grad, but a gradient of it reaches neither input)."""
     if gx is None or not grad_mode._state.enabled or not x.requires_grad:
         return gx
     cls = _CLASSES.get(node_name)
     if cls is None:
         cls = _CLASSES[node_name] = type('InputLink', (_Link,), {'node_name': node_name})
-    return cls.apply(gx, x)
+    return cls.apply(gx, x, zeros)

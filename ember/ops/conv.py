@@ -28,7 +28,7 @@ import numpy as np
 from ember.autograd import _saved_attrs as _sa, grad_mode
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
-from ember.ops import _chunk_threads, _conv_flat_columns, _conv_phases, _conv_row_shifts, _winograd
+from ember.ops import _chunk_threads, _input_link, _conv_flat_columns, _conv_phases, _conv_row_shifts, _winograd
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 from ember import _formats, _user_warnings
@@ -458,6 +458,8 @@ class Convolution(Primitive):
                 ctx.cols = None   # used once; a retained graph's second backward rebuilds them
         if len(need) > 2 and need[2]:
             gb = _bias_grad(g)
+            if grad_mode._state.enabled:    # (recorded by PyTorch's backward op, which reaches no input with it)
+                gb = _input_link.link(gb, x if x.requires_grad else w, 'ConvolutionBackwardBackward0', zeros=False)
         return gx, gw, gb, None, None, None, None, None, None
 
 
