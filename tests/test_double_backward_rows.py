@@ -16,8 +16,6 @@ with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'double_backward',
 
 # Differences left (row/sample: what ember does instead):
 KNOWN = {
-    # the bias gradient (a sum of the output gradient) does not require grad; PyTorch's does, reaching nothing
-    'layer_norm/0': 'bias', 'native_layer_norm/0': 'bias', 'native_batch_norm/0': 'bias',
     # a 1x1 determinant: PyTorch's gradient (a constant) does not require grad; ember's reaches the input (zeros)
     'det/2': 'one by one', 'linalg.det/2': 'one by one',
     # other second-order links that differ

@@ -19,7 +19,7 @@ from ember._tensor import Tensor
 from ember.autograd import _saved_hooks, grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _argparse, _batch_norm_arrays, _group_norm_backward, _batch_norm_half_stats, _layer_norm_arrays, _layer_norm_half_grads
+from ember.ops import _argparse, _input_link, _batch_norm_arrays, _group_norm_backward, _batch_norm_half_stats, _layer_norm_arrays, _layer_norm_half_grads
 from ember.ops._registry import op
 from ember.ops._util import python_reads
 from ember.numerics import ENABLED as _PYTORCH_BITS
@@ -149,6 +149,9 @@ class NativeBatchNorm(Primitive):
             gx = gxhat * invstd
         gw = (g * xhat).sum(axes) if need[1] else None
         gb = g.sum(axes) if need[2] else None
+        if gb is not None and grad_mode._state.enabled:   # (recorded by PyTorch's backward op, reaching no input)
+            gb = _input_link.link(gb, x if x.requires_grad or weight is None else weight, 'NativeBatchNormBackwardBackward0',
+                                    zeros=False)
         return (gx if need[0] else None), gw, gb, None, None, None, None
 
 
@@ -319,6 +322,9 @@ class NativeLayerNorm(Primitive):
         total = (lambda t: t.sum(lead)) if lead else (lambda t: t)   # NOTE: sum(()) would sum everything
         gw = total(g * xhat) if need[1] else None
         gb = total(g) if need[2] else None
+        if gb is not None and grad_mode._state.enabled:   # (recorded by PyTorch's backward op, reaching no input)
+            gb = _input_link.link(gb, x if x.requires_grad or weight is None else weight, 'NativeLayerNormBackwardBackward0',
+                                    zeros=False)
         return (gx if need[0] else None), gw, gb, None, None
 
 
