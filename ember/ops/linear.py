@@ -229,7 +229,15 @@ def linear(input, weight, bias=None):
     # copied, or multiplied by bmm when the weight needs no gradient), the bias added to the fresh product in
     # place as PyTorch does (out of place for a tensor subclass, as PyTorch's isTensorSubclassLike)
     from ember.ops.linalg import matmul
-    out = matmul(input, weight.t())
+    if xd.ndim >= 3 and wd.ndim == 2 and weight._requires_grad and not grad_mode._state.enabled:
+        # nothing recorded: matmul's fold (the weight requires grad) is still PyTorch's arithmetic, the rows
+        # copied into one matrix and multiplied by one mm (a batched product would sum each batch's small
+        # GEMM, in other rounding)
+        if xd.shape[-1] != wd.shape[1]:
+            _shape_error((_prod(lead), xd.shape[-1]), wd)
+        out = MmT.apply(input.reshape(-1, xd.shape[-1]), _transposed(weight, input, bias)).reshape(*lead, wd.shape[0])
+    else:
+        out = matmul(input, weight.t())
     if bias is None:
         return out
     if out.__class__ is Tensor and bias.__class__ is Tensor:
