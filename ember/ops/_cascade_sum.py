@@ -121,9 +121,14 @@ def _row_sum(a):
     n = a.shape[0]
     quads = n // 4
     partial = _cascade(a[:quads * 4].reshape((quads, 4) + a.shape[1:]))
-    acc = partial[0].copy()
-    for i in range(quads * 4, n):
-        acc += a[i]
+    return _lanes_joined(partial[0].copy(), partial, a, quads * 4)
+
+
+def _lanes_joined(acc, partial, rows, start):
+    """The first cascade's sum ``acc`` with the rows left over from ``start`` added one by one, then the
+    other three cascades' sums, in PyTorch's order (``acc`` is written in place)."""
+    for i in range(start, rows.shape[0]):
+        acc += rows[i]
     acc += partial[1]
     acc += partial[2]
     acc += partial[3]
@@ -389,13 +394,7 @@ def _column_sums(x):
     if lanes <= cols < 4 * lanes and 4 <= n < 68 and (x.size < _GRAIN or intra_op_threads() == 1):
         quads = n // 4
         partial = _einsum(x[:quads * 4].reshape(quads, 4, cols), _AXES[:3], _AXES[1:3])
-        acc = partial[0]
-        for i in range(quads * 4, n):
-            acc += x[i]
-        acc += partial[1]
-        acc += partial[2]
-        acc += partial[3]
-        return acc
+        return _lanes_joined(partial[0], partial, x, quads * 4)
     return None
 
 

@@ -1771,6 +1771,13 @@ def _rrelu(input, lower, upper, training, inplace, generator):
     return _one_node.one_node(RreluWithNoise, compute, (input,), lower, upper, bool(training), noise)
 
 
+def _rrelu_slopes(ctx, x, lower, upper, training, noise):
+    """rrelu's node state: its arguments, and each element's slope (the drawn ones in training; in evaluation
+    ``(lower + upper) / 2`` below zero and 1 above)."""
+    ctx.args = (lower, upper, training)
+    return noise if noise is not None else ctx.xp.where(x > 0, 1, (lower + upper) / 2).astype(x.dtype)
+
+
 class RreluWithNoise(Primitive):
     """``rrelu``'s one node, as PyTorch's: the gradient is ``grad`` times each element's slope (the drawn
     ones in training; ``(lower + upper) / 2`` below zero and 1 above in evaluation), kept as ``noise``."""
@@ -1781,10 +1788,7 @@ class RreluWithNoise(Primitive):
 
     @staticmethod
     def forward(ctx, x, lower, upper, training, noise, value):
-        ctx.args = (lower, upper, training)
-        if noise is None:
-            noise = ctx.xp.where(x > 0, 1, (lower + upper) / 2).astype(x.dtype)
-        ctx.save_for_backward(x, noise)
+        ctx.save_for_backward(x, _rrelu_slopes(ctx, x, lower, upper, training, noise))
         return value
 
     @staticmethod
@@ -1824,10 +1828,7 @@ class RreluWithNoiseOfResult(RreluWithNoise):
 
     @staticmethod
     def forward(ctx, x, lower, upper, training, noise, value):
-        ctx.args = (lower, upper, training)
-        if noise is None:
-            noise = ctx.xp.where(x > 0, 1, (lower + upper) / 2).astype(x.dtype)
-        ctx.save_for_backward(value, noise)
+        ctx.save_for_backward(value, _rrelu_slopes(ctx, x, lower, upper, training, noise))
         return value
 
 
