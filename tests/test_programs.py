@@ -83,15 +83,20 @@ def global_settings_restored():
                      ember.utils.deterministic.fill_uninitialized_memory)
     # (tadv_dynamic_quantization runs on one thread: a later program's float sums would add in another order)
     threads = ember.get_num_threads()
-    # (pytorch/examples' dcgan turns cudnn.benchmark on: a later program printing the flags would see it)
-    cudnn = ember.backends.cudnn
+    # (pytorch/examples' dcgan turns cudnn.benchmark on, nanoGPT TF32: a later program or test reading the
+    # flags would see them; matmul.allow_tf32 is the float32 matmul precision)
+    cudnn, matmul = ember.backends.cudnn, ember.backends.cuda.matmul
     cudnn_flags = (cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32)
+    matmul_flags = (matmul.allow_fp16_reduced_precision_reduction, matmul.allow_bf16_reduced_precision_reduction,
+                    matmul.allow_fp16_accumulation)
     matmul_precision = ember.get_float32_matmul_precision()
     try:
         yield
     finally:
         ember.set_num_threads(threads)
         cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32 = cudnn_flags
+        (matmul.allow_fp16_reduced_precision_reduction, matmul.allow_bf16_reduced_precision_reduction,
+         matmul.allow_fp16_accumulation) = matmul_flags
         ember.set_float32_matmul_precision(matmul_precision)
         ember.use_deterministic_algorithms(deterministic[0], warn_only=deterministic[1])
         ember.utils.deterministic.fill_uninitialized_memory = deterministic[2]

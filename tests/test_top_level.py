@@ -315,3 +315,18 @@ def test_assert_raises_and_symbolic_trace_records_it():
     assert gm(ember.zeros(2, 3)).sum().item() == 6.
     with pytest.raises(AssertionError, match='^need 3$'):
         gm(ember.zeros(2, 4))
+
+
+def test_matmul_allow_tf32_is_the_float32_matmul_precision():
+    # as PyTorch's: the switch reads and sets the precision ('high' on, 'highest' off)
+    import ember.backends.cuda
+    before = ember.get_float32_matmul_precision()
+    try:
+        ember.set_float32_matmul_precision('medium')
+        assert ember.backends.cuda.matmul.allow_tf32 is True
+        ember.backends.cuda.matmul.allow_tf32 = False
+        assert ember.get_float32_matmul_precision() == 'highest' and ember.backends.cuda.matmul.allow_tf32 is False
+        ember.backends.cuda.matmul.allow_tf32 = True
+        assert ember.get_float32_matmul_precision() == 'high'
+    finally:
+        ember.set_float32_matmul_precision(before)

@@ -17,17 +17,27 @@ def is_built():
 
 
 class _MatmulFlags:
-    """``torch.backends.cuda.matmul``: which reduced-precision shortcuts CUDA matmuls may take."""
+    """``torch.backends.cuda.matmul``: which reduced-precision shortcuts CUDA matmuls may take. ``allow_tf32``
+    is the float32 matmul precision seen as a switch, as PyTorch's: on when the precision is not
+    ``'highest'``; turning it on sets ``'high'``, off ``'highest'``."""
 
     def __init__(self):
-        self.allow_tf32 = False
         self.allow_fp16_reduced_precision_reduction = True
         self.allow_bf16_reduced_precision_reduction = True
         self.allow_fp16_accumulation = False
 
+    @property
+    def allow_tf32(self):
+        from ember._global_flags import get_float32_matmul_precision
+        return get_float32_matmul_precision() != 'highest'
+
     def __setattr__(self, name, value):
-        if name not in ('allow_tf32', 'allow_fp16_reduced_precision_reduction',
-                        'allow_bf16_reduced_precision_reduction', 'allow_fp16_accumulation'):
+        if name == 'allow_tf32':
+            from ember._global_flags import set_float32_matmul_precision
+            set_float32_matmul_precision('high' if value else 'highest')
+            return
+        if name not in ('allow_fp16_reduced_precision_reduction', 'allow_bf16_reduced_precision_reduction',
+                        'allow_fp16_accumulation'):
             raise AttributeError(f"Unknown attribute {name}")
         object.__setattr__(self, name, value)
 
