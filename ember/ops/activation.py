@@ -137,9 +137,9 @@ def _relu_array(x, xp=np):
             if _MAXIMUM_IS_RELU[0]:
                 return np.maximum(zero, x)
         return _zero_unless(np, x < zero, x, keep=False)
-    if x.dtype.kind in 'fV':        # half types, CuPy arrays
+    if x.dtype.kind in 'fV' and (type(x) is np.ndarray or not isinstance(x, np.ndarray)):   # half types, CuPy
         return _zero_unless(xp, x < 0, x, keep=False)
-    return xp.maximum(x, 0)
+    return xp.maximum(x, 0)     # (integers, and meta arrays: no values, the input's layout kept as PyTorch's)
 
 
 class Relu(Primitive):
