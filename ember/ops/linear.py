@@ -206,6 +206,24 @@ def linear(input, weight, bias=None):
         _zero_dim_error(xd, wd)
     # a vector or a batch of rows: PyTorch's decomposition, whose graph differs by case
     lead = xd.shape[:-1]
+    if xd.ndim >= 3 and wd.ndim == 2 and weight._requires_grad and not grad_mode._state.enabled:
+        # nothing recorded, so no graph to match: every batch the same way, whatever its layout (an exported
+        # model runs the same ops for every batch size): the rows as one matrix (copied where they do not fold,
+        # as matmul's fold does when the weight requires grad) times the weight in one product, the bias added
+        # to it before it is viewed back (float32/64: addmm's sums are mm's and then the bias, as PyTorch's
+        # matmul and add; a half-precision product adds the bias before its one rounding, as addmm)
+        rows = _prod(lead)
+        if xd.shape[-1] != wd.shape[1]:
+            _shape_error((rows, xd.shape[-1]), wd)
+        flat, wt = input.reshape(-1, xd.shape[-1]), _transposed(weight, input, bias)
+        if bias is not None and bias._data.ndim == 1:
+            _check_addmm_bias(bias, rows, wd.shape[0])
+            out = Addmm.apply(bias, flat, wt)
+        else:
+            out = MmT.apply(flat, wt)
+            if bias is not None:
+                out = _bias_added(out, bias)
+        return out.reshape(*lead, wd.shape[0])
     contiguous = input.is_contiguous()
     if bias is not None and contiguous and bias._data.ndim == 1:
         # rows folded into one matrix (a view), addmm, the product viewed back: ViewBackward0 over AddmmBackward0
@@ -229,17 +247,13 @@ def linear(input, weight, bias=None):
     # copied, or multiplied by bmm when the weight needs no gradient), the bias added to the fresh product in
     # place as PyTorch does (out of place for a tensor subclass, as PyTorch's isTensorSubclassLike)
     from ember.ops.linalg import matmul
-    if xd.ndim >= 3 and wd.ndim == 2 and weight._requires_grad and not grad_mode._state.enabled:
-        # nothing recorded: matmul's fold (the weight requires grad) is still PyTorch's arithmetic, the rows
-        # copied into one matrix and multiplied by one mm (a batched product would sum each batch's small
-        # GEMM, in other rounding)
-        if xd.shape[-1] != wd.shape[1]:
-            _shape_error((_prod(lead), xd.shape[-1]), wd)
-        out = MmT.apply(input.reshape(-1, xd.shape[-1]), _transposed(weight, input, bias)).reshape(*lead, wd.shape[0])
-    else:
-        out = matmul(input, weight.t())
-    if bias is None:
-        return out
+    out = matmul(input, weight.t())
+    return out if bias is None else _bias_added(out, bias)
+
+
+def _bias_added(out, bias):
+    """``bias`` added to ``out``, linear's fresh product, in place as PyTorch does (out of place for a tensor
+    subclass, as PyTorch's isTensorSubclassLike)."""
     if out.__class__ is Tensor and bias.__class__ is Tensor:
         if bias._data.shape == out._data.shape[-1:] and not _function._op_hooks:
             return BiasAdd.apply(out, bias)
