@@ -10,6 +10,7 @@ import os
 import pathlib
 import runpy
 import sys
+import types
 
 import pytest
 
@@ -90,9 +91,16 @@ def global_settings_restored():
     matmul_flags = (matmul.allow_fp16_reduced_precision_reduction, matmul.allow_bf16_reduced_precision_reduction,
                     matmul.allow_fp16_accumulation)
     matmul_precision = ember.get_float32_matmul_precision()
+    # (d2l's mathematics appendix assigns torch.pi = a float32-rounded pi: ember.pi for every later test in the worker)
+    names = dict(vars(ember))
     try:
         yield
     finally:
+        for name, value in list(vars(ember).items()):
+            if name in names and names[name] is not value:
+                setattr(ember, name, names[name])
+            elif name not in names and not isinstance(value, types.ModuleType):
+                delattr(ember, name)
         ember.set_num_threads(threads)
         cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32 = cudnn_flags
         (matmul.allow_fp16_reduced_precision_reduction, matmul.allow_bf16_reduced_precision_reduction,
@@ -134,3 +142,13 @@ def test_a_program_that_turns_deterministic_mode_on_leaves_it_as_it_was():
     assert not ember.are_deterministic_algorithms_enabled()
     assert not ember.is_deterministic_algorithms_warn_only_enabled()
     assert det.fill_uninitialized_memory is True
+
+
+def test_a_program_that_assigns_names_on_torch_leaves_ember_as_it_was():
+    # d2l's mathematics appendix runs torch.pi = torch.acos(torch.zeros(1)).item() * 2 (pi rounded to float32)
+    import math
+    import ember
+    with global_settings_restored():
+        ember.pi = float(ember.acos(ember.zeros(1)).item() * 2)
+        ember.a_name_a_program_made = 1
+    assert ember.pi == math.pi and not hasattr(ember, 'a_name_a_program_made')
