@@ -52,6 +52,13 @@ def _clip_keeps_x(dt):
     return True
 
 
+def maximum_is_relu(dt):
+    """Whether ``np.maximum(0, x)`` is PyTorch's relu, ``x < 0 ? 0 : x``: -0 kept, a NaN as it is (NumPy's
+    vector loops take the second operand on a tie)."""
+    zero = np.zeros((), dt)
+    return all(_same_bits(np.maximum(zero, x), np.where(x < zero, zero, x), uint) for x, uint in _awkward(dt))
+
+
 def _fminmax_swapped(dt, ufunc, wins):
     """Whether ``ufunc(b, a)`` is PyTorch's fmax/fmin(a, b): ``a`` on a tie, ``b`` when both are NaN."""
     for a, uint in _awkward(dt):

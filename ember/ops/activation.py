@@ -104,21 +104,11 @@ _MAXIMUM_UP_TO = 16384   # past this many elements the bit masking below beats m
 
 
 def _check_maximum_keeps_negative_zero():
-    """Whether ``np.maximum(0, x)`` is PyTorch's relu here, bit for bit: NumPy's vector loops take the
-    second operand when the two compare equal (a -0 stays -0) and pass a NaN operand as it is, on the
-    x86 builds checked; its scalar loop or another CPU's vector loop could choose otherwise, so the
-    answer is checked once, on short, long and strided arrays of the awkward values."""
-    for dt, uint in ((np.float32, np.uint32), (np.float64, np.uint64)):
-        bits = 8 * np.dtype(dt).itemsize
-        sign, exp_all = uint(1) << uint(bits - 1), (~uint(0)) >> uint(1) & ~((uint(1) << uint(np.finfo(dt).nmant)) - uint(1))
-        quiet = exp_all | uint(1) << uint(np.finfo(dt).nmant - 1)
-        values = np.array([sign, 0, sign | exp_all, exp_all, 1, sign | uint(1), quiet, sign | quiet | uint(1)], uint)
-        for x in (values.view(dt), np.tile(values, 9).view(dt), np.tile(values, 9).view(dt)[::3]):
-            got = np.maximum(_ZERO[np.dtype(dt)], x).view(uint)
-            want = np.where(x < 0, np.zeros((), dt), x).view(uint)
-            if not np.array_equal(got, want):
-                return False
-    return True
+    """Whether ``np.maximum(0, x)`` is PyTorch's relu here, bit for bit, in float32 and float64: NumPy's vector
+    loops take the second operand when the two compare equal (a -0 stays -0) and pass a NaN operand as it
+    is, on the x86 builds checked; its scalar loop or another CPU's vector loop could choose otherwise, so
+    the answer is checked once (``_ties``' awkward values, short, long and strided)."""
+    return _ties.maximum_is_relu(np.float32) and _ties.maximum_is_relu(np.float64)
 
 
 _MAXIMUM_IS_RELU = []      # filled at the first relu: [whether np.maximum(0, x) gives PyTorch's bits]
