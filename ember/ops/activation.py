@@ -1761,6 +1761,10 @@ def _rrelu(input, lower, upper, training, inplace, generator):
     return _one_node.one_node(RreluWithNoise, compute, (input,), lower, upper, bool(training), noise)
 
 
+# rrelu's nodes show the arguments _rrelu_slopes keeps
+_RRELU_ARGS = {'lower': _sa.item('args', 0), 'upper': _sa.item('args', 1), 'training': _sa.item('args', 2)}
+
+
 def _rrelu_slopes(ctx, x, lower, upper, training, noise):
     """rrelu's node state: its arguments, and each element's slope (the drawn ones in training; in evaluation
     ``(lower + upper) / 2`` below zero and 1 above)."""
@@ -1773,8 +1777,7 @@ class RreluWithNoise(Primitive):
     ones in training; ``(lower + upper) / 2`` below zero and 1 above in evaluation), kept as ``noise``."""
     node_name = 'RreluWithNoiseBackward0'
     saved_names = ('self', 'noise')
-    saved_attrs = {'lower': _sa.item('args', 0), 'upper': _sa.item('args', 1), 'training': _sa.item('args', 2),
-                   'self': _sa.saved(0), 'noise': _sa.saved(1)}
+    saved_attrs = {**_RRELU_ARGS, 'self': _sa.saved(0), 'noise': _sa.saved(1)}
 
     @staticmethod
     def forward(ctx, x, lower, upper, training, noise, value):
@@ -1813,8 +1816,7 @@ class RreluWithNoiseOfResult(RreluWithNoise):
     node_name = 'RreluWithNoiseBackward1'
     _profile_name = 'aten::rrelu_with_noise_'
     saved_names = ('result', 'noise')
-    saved_attrs = {'lower': _sa.item('args', 0), 'upper': _sa.item('args', 1), 'training': _sa.item('args', 2),
-                   'result': _sa.saved(0), 'noise': _sa.saved(1)}
+    saved_attrs = {**_RRELU_ARGS, 'result': _sa.saved(0), 'noise': _sa.saved(1)}
 
     @staticmethod
     def forward(ctx, x, lower, upper, training, noise, value):
