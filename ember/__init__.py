@@ -81,7 +81,7 @@ try:
                                    get_device_module)
     from ember._formats import legacy_contiguous_format, jagged, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, _mkldnn  # noqa: E402,F401,E501
     from ember._streams import Stream, Event  # noqa: E402,F401
-    from ember._assert import _assert  # noqa: E402,F401
+    from ember._assert import _assert, _assert_async  # noqa: E402,F401
     from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: E402,F401
     from ember import overrides  # noqa: E402,F401
     from ember.quantized import *  # noqa: E402,F401,F403  (quantized dtypes and tensors: qint8, quantize_per_tensor, ...)

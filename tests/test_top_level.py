@@ -317,6 +317,36 @@ def test_assert_raises_and_symbolic_trace_records_it():
         gm(ember.zeros(2, 4))
 
 
+def test_assert_async_checks_a_one_element_tensor_with_pytorchs_errors():
+    # kornia's histogram equalisation guards its lookup indices with torch._assert_async
+    ember._assert_async(ember.tensor(1.5))
+    ember._assert_async(ember.tensor([[True]]), 'unused')
+    ember._assert_async(ember.tensor(float('nan')))
+    ember._assert_async(input=ember.tensor(2), assert_msg='unused')
+    with pytest.raises(RuntimeError, match='^Expected Tensor with single nonzero value, but got zero$'):
+        ember._assert_async(ember.tensor(0j))
+    with pytest.raises(RuntimeError, match='^indices out of range$'):
+        ember._assert_async(ember.tensor([False]), 'indices out of range')
+    with pytest.raises(RuntimeError, match='^Boolean value of Tensor with more than one value is ambiguous$'):
+        ember._assert_async(ember.tensor([0, 1]), 'not this text')
+    with pytest.raises(RuntimeError, match='^Boolean value of Tensor with no values is ambiguous$'):
+        ember._assert_async(ember.tensor([]))
+    with pytest.raises(TypeError, match=r"^_assert_async\(\): argument 'input' \(position 1\) must be Tensor, not bool$"):
+        ember._assert_async(True)
+    with pytest.raises(TypeError, match=r"^_assert_async\(\): argument 'assert_msg' \(position 2\) must be str, "
+                                        r"not NoneType$"):
+        ember._assert_async(ember.tensor(True), None)
+
+
+def test_is_nonzero_names_an_empty_tensor_as_pytorch_does():
+    with pytest.raises(RuntimeError, match='^Boolean value of Tensor with no values is ambiguous$'):
+        ember.is_nonzero(ember.tensor([]))
+    with pytest.raises(RuntimeError, match='^Boolean value of Tensor with no values is ambiguous$'):
+        ember.zeros(0, 3).is_nonzero()
+    with pytest.raises(RuntimeError, match='^Boolean value of Tensor with more than one value is ambiguous$'):
+        ember.zeros(2).is_nonzero()
+
+
 def test_matmul_allow_tf32_is_the_float32_matmul_precision():
     # as PyTorch's: the switch reads and sets the precision ('high' on, 'highest' off)
     import ember.backends.cuda

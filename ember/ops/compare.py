@@ -594,5 +594,6 @@ def is_nonzero(input):
         False
     """
     if input.numel() != 1:
-        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous" if input.numel() == 0
+                           else "Boolean value of Tensor with more than one value is ambiguous")
     return bool(input.item())
