@@ -42,7 +42,10 @@ single Python signature must accept every call each overload accepts, and nothin
   accepted by ember's ``*args`` only if PyTorch does not allow it by keyword either;
 * a keyword-only parameter of PyTorch's may be keyword-only or positional-or-keyword in ember;
 * where PyTorch gives a default, ember gives an equal one (literals compare by value,
-  ``torch.strided`` compares to ``ember.strided``, ``...`` in PyTorch's stubs asks for any default);
+  ``torch.strided`` compares to ``ember.strided``, ``...`` in PyTorch's stubs asks for any default),
+  or ``NOT_GIVEN`` (``ember/ops/_numpy_keywords.py``), which tells an omitted argument from one given
+  with the default's value where PyTorch's parser binds them to different overloads (``std(x)`` and
+  ``std(x, unbiased=True)`` record different nodes) and behaves as the omitted argument;
   ember may give a default where PyTorch's overload has none (another overload usually makes it
   optional);
 * ember's required positional parameters do not outnumber PyTorch's;
@@ -234,6 +237,9 @@ def _same_default(torch_text, ember_value):
     if ember_value is _ABSENT:
         return False
     if torch_text == '...':   # PyTorch's stub does not show the value
+        return True
+    from ember.ops._numpy_keywords import NOT_GIVEN
+    if ember_value is NOT_GIVEN:    # the op behaves as PyTorch's with the argument omitted
         return True
     try:
         expected = ast.literal_eval(torch_text)

@@ -123,7 +123,7 @@ class SumDim(Sum):
 
 
 @op('ember', 'Tensor')
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def sum(input, dim=NOT_GIVEN, keepdim=False, *, dtype=None, out=None):
     """The sum of all elements, or along ``dim``.
 
     Args:
@@ -145,23 +145,24 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         tensor([[3.],
                 [7.]])
     """
-    if dim is None and dtype is None and out is None and keepdim is False and input.__class__ is Tensor:
+    if (dim is NOT_GIVEN or dim is None) and dtype is None and out is None and keepdim is False \
+            and input.__class__ is Tensor:
         _result = unrecorded_unary(_sum_all, input)   # (Sum's forward, when nothing is recorded)
         if _result is not None:
             return _result
     if not isinstance(input, Tensor):     # (sum([1., 2.]) after `from torch import *`: PyTorch's TypeError)
         require_tensor(input)
-    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
-        _argparse.refuse_from_stack()
+    if keepdim.__class__ is not bool or (keepdim and dim is NOT_GIVEN):
+        _argparse.refuse_from_stack()   # (PyTorch's parser takes a bool keepdim, with a dim only: its error)
     if dtype is None and out.__class__ is Tensor:
         dtype = out.dtype     # (PyTorch computes in out's dtype: sum(x, 1, out=int64 tensor) casts x first)
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
-    if dim is None:
+    if dim is NOT_GIVEN:    # (PyTorch's overload without a dim; dim=None given binds the dim one: SumBackward1)
         _result = Sum.apply(input, None, keepdim, dt)
         return _result if out is None else write_out('sum', _result, out)
     dims = _dims(dim, input.ndim)
     _result = SumDim.apply(input, dims, keepdim, dt)
-    if dims is None:
+    if dims is None and dim is not None:
         _show_dims_given(_result, dim)
     return _result if out is None else write_out('sum', _result, out)
 
@@ -284,7 +285,7 @@ class MeanDim(Mean):
 
 
 @op('ember', 'Tensor')
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
+def mean(input, dim=NOT_GIVEN, keepdim=False, *, dtype=None, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """The mean of all elements, or along ``dim`` (floating-point and complex inputs only).
 
     Args:
@@ -303,9 +304,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIVEN
         tensor([1.5000, 4.0000])
     """
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
-        dim, keepdim = take('mean', 'axis', axis, dim, None), take('mean', 'keepdims', keepdims, keepdim, False)
-    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
-        _argparse.refuse_from_stack()
+        dim, keepdim = take('mean', 'axis', axis, dim, NOT_GIVEN), take('mean', 'keepdims', keepdims, keepdim, False)
+    if keepdim.__class__ is not bool or (keepdim and dim is NOT_GIVEN):
+        _argparse.refuse_from_stack()   # (PyTorch's parser takes a bool keepdim, with a dim only: its error)
     if dtype is not None:
         input = input.to(dtype)
     try:
@@ -317,12 +318,12 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIVEN
         which = 'Input' if dtype is None else 'Optional'
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating point or "
                            f"complex dtype. Got: {_name(input.dtype)}")
-    if dim is None:
+    if dim is NOT_GIVEN:    # (PyTorch's overload without a dim; dim=None given binds the dim one: MeanBackward1)
         _result = Mean.apply(input, None, keepdim)
         return _result if out is None else write_out('mean', _result, out)
     dims = _dims(dim, input.ndim)
     _result = MeanDim.apply(input, dims, keepdim)
-    if dims is None:
+    if dims is None and dim is not None:
         _show_dims_given(_result, dim)
     return _result if out is None else write_out('mean', _result, out)
 
@@ -463,7 +464,7 @@ def _prod_others(x, dim):
 
 
 @op('ember', 'Tensor')
-def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def prod(input, dim=NOT_GIVEN, keepdim=False, *, dtype=None, out=None):
     """The product of all elements, or along ``dim``.
 
     Args:
@@ -477,13 +478,13 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> ember.prod(ember.tensor([[1., 2.], [3., 4.]]), dim=1)
         tensor([ 2., 12.])
     """
-    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
-        _argparse.refuse_from_stack()
+    if keepdim.__class__ is not bool or dim is None or (keepdim and dim is NOT_GIVEN):
+        _argparse.refuse_from_stack()   # (PyTorch's parser takes a bool keepdim, with an int dim only: its error)
     if dtype is None and out.__class__ is Tensor:
         dtype = out.dtype     # (PyTorch computes in out's dtype: sum(x, 1, out=int64 tensor) casts x first)
     if dtype is not None:
         input = input.to(dtype)
-    if dim is None:
+    if dim is NOT_GIVEN:
         _result = Prod.apply(input, None, False)
         return _result if out is None else write_out('prod', _result, out)
     dim = wrap_dim(dim, input.ndim)
@@ -970,13 +971,16 @@ def _moment(xp, x, dims, correction, keepdim, fn):
 
 def _var_args(name, input, dim, unbiased, correction, keepdim, out_overloads=True):
     if isinstance(dim, bool):  # var(x, unbiased) positional form
-        unbiased, dim = dim, None
-    if correction is None:
-        # (all omitted: PyTorch's node shows the correction as None)
-        correction = (_sa.OmittedInt(1) if dim is None else 1) if unbiased is True else (1 if unbiased else 0)
-    elif unbiased is not True:   # no overload of PyTorch's takes both (True is also the default)
+        unbiased, dim = dim, NOT_GIVEN
+    # PyTorch's node shows the correction as None when the call binds its correction overload with none given:
+    # neither unbiased nor a dim without a correction keyword (std(x, None) binds the dim overload: 1)
+    unbiased_given = unbiased is not NOT_GIVEN
+    if correction is NOT_GIVEN or correction is None:
+        by_correction = not unbiased_given and (dim is NOT_GIVEN or correction is None)
+        correction = _sa.OmittedInt(1) if by_correction else (1 if unbiased or not unbiased_given else 0)
+    elif unbiased_given:   # no overload of PyTorch's takes both
         _argparse.refuse_from_stack()       # the parser's error for the call as the user made it
-        got = ', '.join(['Tensor'] + ([type(dim).__name__] if dim is not None else [])
+        got = ', '.join(['Tensor'] + ([type(dim).__name__] if dim is not NOT_GIVEN else [])
                         + [type(unbiased).__name__, f'correction={type(correction).__name__}'])
         out = ', *, Tensor out = None' if out_overloads else ''
         out_kw = ', Tensor out = None' if out_overloads else ''
@@ -991,7 +995,7 @@ def _var_args(name, input, dim, unbiased, correction, keepdim, out_overloads=Tru
         raise
     if category < 2:
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    dims = _dims(dim, input.ndim)
+    dims = _dims(None if dim is NOT_GIVEN else dim, input.ndim)
     return dims, correction, keepdim
 
 
@@ -1004,7 +1008,7 @@ def _check_dof(name, input, dims, correction):
 
 
 @op('ember', 'Tensor')
-def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
+def var(input, dim=NOT_GIVEN, unbiased=NOT_GIVEN, keepdim=False, *, correction=NOT_GIVEN, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Computes the variance of ``input`` (over ``dim`` when given): ``sum((x - mean)**2) / max(0, N -
     correction)``.
 
@@ -1033,15 +1037,17 @@ def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=N
         tensor(2.4670)
     """
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
-        dim, keepdim = take('var', 'axis', axis, dim, None), take('var', 'keepdims', keepdims, keepdim, False)
+        dim, keepdim = take('var', 'axis', axis, dim, NOT_GIVEN), take('var', 'keepdims', keepdims, keepdim, False)
     dims, c, keepdim = _var_args('var', input, dim, unbiased, correction, keepdim)
     _check_dof('var', input, dims, c)
     _result = Var.apply(input, dims, c, keepdim)
+    if dims is None and dim is not NOT_GIVEN and dim is not None and not isinstance(dim, bool):
+        _show_dims_given(_result, dim)
     return _result if out is None else write_out('var', _result, out)
 
 
 @op('ember', 'Tensor')
-def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
+def std(input, dim=NOT_GIVEN, unbiased=NOT_GIVEN, keepdim=False, *, correction=NOT_GIVEN, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Computes the standard deviation of ``input`` (over ``dim`` when given): the square root of
     :func:`ember.var`.
 
@@ -1067,17 +1073,19 @@ def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=N
         tensor([1.9445, 1.0607, 2.4749])
     """
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
-        dim, keepdim = take('std', 'axis', axis, dim, None), take('std', 'keepdims', keepdims, keepdim, False)
+        dim, keepdim = take('std', 'axis', axis, dim, NOT_GIVEN), take('std', 'keepdims', keepdims, keepdim, False)
     if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
         _argparse.refuse_from_stack()
     dims, c, keepdim = _var_args('std', input, dim, unbiased, correction, keepdim)
     _check_dof('std', input, dims, c)
     _result = Std.apply(input, dims, c, keepdim)
+    if dims is None and dim is not NOT_GIVEN and dim is not None and not isinstance(dim, bool):
+        _show_dims_given(_result, dim)
     return _result if out is None else write_out('std', _result, out)
 
 
 @op('ember')
-def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
+def var_mean(input, dim=NOT_GIVEN, unbiased=NOT_GIVEN, keepdim=False, *, correction=NOT_GIVEN, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Computes the variance and mean of ``input`` (over ``dim`` when given) in one call; see :func:`ember.var`.
 
     Args:
@@ -1098,13 +1106,13 @@ def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None, 
         (tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))
     """
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
-        dim, keepdim = take('var_mean', 'axis', axis, dim, None), take('var_mean', 'keepdims', keepdims, keepdim, False)
+        dim, keepdim = take('var_mean', 'axis', axis, dim, NOT_GIVEN), take('var_mean', 'keepdims', keepdims, keepdim, False)
     _var_args('var_mean', input, dim, unbiased, correction, keepdim, False)
     return _moment_and_mean(VarMean, 'var', input, dim, unbiased, keepdim, correction)
 
 
 @op('ember')
-def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
+def std_mean(input, dim=NOT_GIVEN, unbiased=NOT_GIVEN, keepdim=False, *, correction=NOT_GIVEN, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Computes the standard deviation and mean of ``input`` (over ``dim`` when given) in one call; see
     :func:`ember.std`.
 
@@ -1126,16 +1134,22 @@ def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None, 
         (tensor([0.7071, 1.4142]), tensor([1.5000, 4.0000]))
     """
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
-        dim, keepdim = take('std_mean', 'axis', axis, dim, None), take('std_mean', 'keepdims', keepdims, keepdim, False)
+        dim, keepdim = take('std_mean', 'axis', axis, dim, NOT_GIVEN), take('std_mean', 'keepdims', keepdims, keepdim, False)
     _var_args('std_mean', input, dim, unbiased, correction, keepdim, False)
     return _moment_and_mean(StdMean, 'std', input, dim, unbiased, keepdim, correction)
 
 
 def _moment_and_mean(node, name, input, dim, unbiased, keepdim, correction):
+    if isinstance(dim, bool):  # var_mean(x, unbiased) positional form
+        unbiased, dim = dim, NOT_GIVEN
     dims, c, keep = _var_args(name, input, dim, unbiased, correction, keepdim)
-    if input.dtype.is_floating_point and dims == _dims(dim, input.ndim) and keep == keepdim:
+    if input.dtype.is_floating_point and dims == _dims(None if dim is NOT_GIVEN else dim, input.ndim) \
+            and keep == keepdim:
         _check_dof(name, input, dims, c)
-        return node.apply(input, dims, c, keepdim)
+        results = node.apply(input, dims, c, keepdim)
+        if dims is None and dim is not NOT_GIVEN and dim is not None:
+            _show_dims_given(results[0], dim)
+        return results
     moment = var if name == 'var' else std
     return moment(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
