@@ -10,6 +10,7 @@ import inspect
 import numbers
 
 from ember.export import _aten
+from ember.ops._numpy_keywords import NOT_GIVEN
 
 # Python spellings that are another ATen op: (name seen, how reached) -> ATen name
 _RENAMED = {
@@ -153,6 +154,8 @@ def bind_call(fn, args, kwargs):
             provided.discard(name)
             provided.update(v)
             values.update(v)
+            continue
+        if v is NOT_GIVEN:      # omitted (an op that tells omitted from given): the operator's own default
             continue
         values[name] = v
     provided.discard('out')
