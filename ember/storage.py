@@ -18,6 +18,7 @@ tensor([2., 1., 2.])
 import builtins
 import mmap
 import os
+import sys
 import warnings
 import weakref
 
@@ -79,6 +80,15 @@ class StorageBase:
     __slots__ = ()
 
 
+class _SlotsProbe:
+    __slots__ = ('_',)
+
+
+# the bytes ``sys.getsizeof`` adds to ``__sizeof__`` for an object with slots (its garbage-collector header)
+_GC_HEADER_BYTES = sys.getsizeof(_SlotsProbe()) - _SlotsProbe().__sizeof__()
+del _SlotsProbe
+
+
 class _StorageBase:
     """What untyped and typed storages share: reading them as elements of a dtype."""
     __slots__ = ()
@@ -94,8 +104,13 @@ class _StorageBase:
     def __iter__(self):
         return iter(self.tolist())
 
+    # what ``sys.getsizeof`` counts beyond the bytes for PyTorch's storage objects (a C object with a managed
+    # dict; a Python object): memory summaries add it up (torchinfo's "Input size"), so ember's storages report
+    # the same total, less the garbage collector's header Python adds to ours
+    _GETSIZEOF_OVERHEAD = 56
+
     def __sizeof__(self):
-        return object.__sizeof__(self) + self.nbytes()
+        return self.nbytes() + self._GETSIZEOF_OVERHEAD - _GC_HEADER_BYTES
 
     def tolist(self):
         """The elements as a list of Python numbers."""
@@ -181,6 +196,7 @@ class UntypedStorage(StorageBase, _StorageBase):
         ([1, 2, 3], 3)
     """
     __slots__ = ('_array', '_device', '__weakref__')
+    _GETSIZEOF_OVERHEAD = 64
 
     def __new__(cls, *args, device=None, **kwargs):
         if kwargs:

@@ -168,3 +168,21 @@ def test_pytorch_reads_ember_checkpoint_of_storages(tmp_path):
         d = torch.load(tmp_path / 'c.pt')
         assert d['s'].tolist() == [0., 1., 2., 3.] and d['x'].tolist() == [1., 2., 3.]
         assert d['s'].data_ptr() == d['x'].untyped_storage().data_ptr()
+
+
+# sys.getsizeof of PyTorch 2.13's storages on CPython 3.11, less their bytes (recorded): torchinfo sums it over a
+# model's inputs for its "Input size (MB)" and total_input
+_PYTORCH_GETSIZEOF_BEYOND_BYTES = {'UntypedStorage': 64, 'TypedStorage': 56}
+
+
+@pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="the sizes were recorded on CPython 3.11")
+@pytest.mark.parametrize('make', [lambda: ember.zeros(3).untyped_storage(), lambda: ember.UntypedStorage(0),
+                                  lambda: ember.randn(2, 3, 16, 16).untyped_storage(),
+                                  lambda: ember.zeros(5, dtype=ember.float64).storage(),
+                                  lambda: ember.FloatStorage(7), lambda: ember.ones(4, dtype=ember.bool).storage()])
+def test_getsizeof_a_storage_is_pytorchs(make):
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')          # (TypedStorage's deprecation)
+        storage = make()
+    kind = 'UntypedStorage' if isinstance(storage, ember.UntypedStorage) else 'TypedStorage'
+    assert sys.getsizeof(storage) == storage.nbytes() + _PYTORCH_GETSIZEOF_BEYOND_BYTES[kind]
