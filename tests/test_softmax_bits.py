@@ -194,3 +194,30 @@ def test_sleef_log_unchecked_step_is_exact_for_every_mantissa():
     x_hi = n_hi * t
     u = _softmax_bits._residual(t, n_hi, -x_hi)
     assert fma32(n_lo, t, u).tobytes() == u.tobytes()
+
+
+def test_exp_steps_on_their_binades_grid_are_the_fused_steps():
+    # the exp's first four fused steps, taken as one double sum on their binade's float32 grid: every step
+    # stays in the binade of its constant from s = -0.35 to 0.35 (it grows with s: the two ends bound it),
+    # and rounding there is fma32's for a spread of reduced arguments, dyadic ones (short: their sums sit
+    # on float32 midpoints) and the ends included
+    poly = _softmax_bits._POLY
+    rng = np.random.default_rng(14)
+    s = np.concatenate([rng.uniform(-0.35, 0.35, 200000), rng.uniform(-1, 1, 20000) * 10.0 ** rng.integers(-40, 0, 20000),
+                        np.arange(-2800, 2801) / 8000, [-0.35, 0.35, 0.0, -0.0]]).astype(np.float32)
+    ends = s[-4:-2]
+    want, u = [], fma32(poly[0], s, poly[1])
+    for c in (None,) + poly[2:5]:
+        if c is not None:
+            u = fma32(u, s, c)
+        want.append(u)
+    for step, c in enumerate(poly[1:5]):
+        binade = np.frexp(c)[1]
+        assert (np.frexp(want[step][-4:-2])[1] == binade).all(), (step, want[step][-4:-2], ends)
+    r = s.astype(np.float64) * np.float64(poly[0])
+    for step in range(4):
+        if step:
+            r *= s.astype(np.float64)
+        r += _softmax_bits._POLY_ON_GRID[step]
+        r -= _softmax_bits._POLY_GRID[step]
+        assert r.astype(np.float32).tobytes() == want[step].tobytes() and (r == want[step]).all()

@@ -49,6 +49,24 @@ _POLY64 = tuple(np.float64(c) for c in _POLY)
 _NEG_L2L64 = -np.float64(_L2L)
 
 
+def _binade_grid(c):
+    """``1.5 * 2**(e + 29)`` for the binade ``[2**e, 2**(e + 1))`` of the float32 ``c``: a double near it
+    has its last bit at float32's last bit in that binade (``2**(e - 23)``)."""
+    return np.float64(1.5) * np.float64(2.0) ** (np.frexp(c)[1] - 1 + 29)
+
+
+# The first four fused steps of the exp's polynomial, ``u * s + c`` for the constants _POLY[1:5], stay in
+# the binade of their constant for every reduced argument |s| <= 0.35 (|s| <= ln 2 / 2 plus the reduction's
+# roundings; the steps grow with s, and at s = -0.35 and +0.35 they are 0.00132 and 0.00146, 0.00787 and
+# 0.00885, 0.0389 and 0.0448, 0.153 and 0.182: tests/test_softmax_bits.py checks the ends). So each step is
+# one double addition of the exact product and ``c + grid``, which rounds the exact sum once at float32's
+# last bit there, as the fused step rounds it, and subtracting ``grid`` back is exact: no float32 array, no
+# midpoint check (two of them rounding twice). The last two steps leave their binades (0.5 + s * u crosses
+# 0.5; s + s * s * u follows s) and are rounded the usual way.
+_POLY_GRID = tuple(_binade_grid(c) for c in _POLY[1:5])
+_POLY_ON_GRID = tuple(np.float64(c) + g for c, g in zip(_POLY[1:5], _POLY_GRID))
+
+
 _CHUNK = 1 << 15         # values per pass of the exp: its double temporaries stay in cache
 _GATHER_LIMIT = 4096     # up to this many values the exp's midpoint checks are made in one pass
 _TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
@@ -115,32 +133,39 @@ def _expf_deferred(d, out=None):
     r += s64
     s[...] = r
     s64[...] = s
+    # the first four steps, each on the float32 grid of its binade (see _POLY_GRID), in r (s64 holds s)
+    np.multiply(s64, _POLY64[0], out=r)
+    for step in range(4):
+        if step:
+            r *= s64
+        r += _POLY_ON_GRID[step]
+        r -= _POLY_GRID[step]
     u = np.empty(d.shape, np.float32) if out is None else out
-    # a small array keeps every step's double sum in its own row, so that one pass over them all finds
-    # the midpoints (a check after each step cost three NumPy calls each: most of the time at a batch's
-    # 64 x 10); a large one checks after each step, its one buffer staying in cache
+    # the last two: double sums rounded to float32; a small array keeps both sums in rows of their own, so
+    # that one pass over them finds the midpoints (a check after each step cost three NumPy calls each:
+    # most of the time at a batch's 64 x 10), a large one checks after each step, its buffer in cache
     gather = d.size <= _GATHER_LIMIT
-    sums = np.empty((len(_POLY),) + r.shape, np.float64) if gather else None
-    marked = None if gather else np.zeros(r.shape, bool)
-    last = len(_POLY) - 1
-    for step in range(len(_POLY)):
-        if gather:
-            r = sums[step]
-        if step == 0:
-            np.multiply(s64, _POLY64[0], out=r)
-        else:
-            r[...] = u
-            if step == last:                             # the last step: fma(s * s, u, s)
-                np.multiply(s, s, out=s)
-                r *= s.astype(np.float64)
-            else:
-                r *= s64
-        r += s64 if step == last else _POLY64[step + 1]
-        u[...] = r
-        if not gather:
-            _mark_midpoints(r, marked)
+    if gather:
+        sums = np.empty((2,) + r.shape, np.float64)
+        fifth, last = sums
+        np.multiply(r, s64, out=fifth)
+    else:
+        marked = np.zeros(r.shape, bool)
+        fifth = last = r
+        r *= s64
+    fifth += _POLY64[5]                                  # fma(u, s, 0.5)
+    u[...] = fifth
+    if not gather:
+        _mark_midpoints(fifth, marked)
+    last[...] = u                                        # fma(s * s, u, s)
+    np.multiply(s, s, out=s)
+    last *= s.astype(np.float64)
+    last += s64
+    u[...] = last
     if gather:
         marked = _midpoints(sums)
+    else:
+        _mark_midpoints(last, marked)
     u += np.float32(1)
     np.ldexp(u, q.astype(np.int32), out=u)
     if d.size and not (d.min() >= _EXP_ZERO and d.max() <= 100):    # (a NaN leaves both as they are)
