@@ -18,6 +18,7 @@ import weakref
 
 from ember import _logging as _logs
 from ember.compiler import _STANCE
+from ember._dynamo import _containers
 from ember._dynamo._python_state import PythonState, reason as python_state_reason
 from ember._dynamo.exc import BackendCompilerFailed, FailOnRecompileLimitHit, Unsupported
 
@@ -97,17 +98,6 @@ def _signature_of(target):
     return sig, names
 
 
-def _has_tensor(value):
-    from ember import Tensor
-    if isinstance(value, Tensor):
-        return True
-    if isinstance(value, (list, tuple)):
-        return any(_has_tensor(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_tensor(v) for v in value.values())
-    return False
-
-
 # Tensor methods whose results leave the graph (a Python number, an array, gradients written to
 # leaves): PyTorch's compiler breaks the graph at them, and tracing on past them would run the code
 # after them with proxies (an optimizer step would update the parameters during the trace).
@@ -127,9 +117,15 @@ def _trace(fn, arguments, constants):
     from ember._dynamo._untraced_writes import UntracedWrites
     root_name = 'fn' if isinstance(fn, Module) and _is_from_ember_nn(fn) else 'self'
     tracer = CaptureTracer(arguments, root_name, on_proxy=_refuse_breaking_methods)
+    tracer.flat_outputs = True
     with StoreNames() as names, UntracedWrites(tracer):
         graph = tracer.trace(fn, constants or None)
-    return tracer.root, graph, root_name, names.hints
+    changed = tracer.changed_container()
+    if changed is not None:
+        raise _CannotCapture(f"Unsupported: the compiled code changes the container passed as '{changed}' (sets, "
+                             "adds or removes an item), which replaying its graph would not do again; the call "
+                             "runs eagerly")
+    return tracer, graph, root_name, names.hints
 
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -162,21 +158,25 @@ def _in_ember(filename):
     return os.path.abspath(filename).startswith(_EMBER_DIR + os.sep)
 
 
-def capture(fn, arguments):
-    """``(gm, inputs, returns_tuple)`` for ``fn`` called with ``arguments`` (name -> value); ``inputs``
-    says where each graph input comes from: ``('arg', name)`` or ``('state', state)`` (see ``_tracer._states``)."""
+def capture(fn, arguments, parameters):
+    """``(gm, inputs, returns)`` for ``fn`` called with ``arguments`` (name -> value, with the tensors inside
+    container arguments by source: ``_containers.expand``) of its ``parameters`` (their names); ``inputs``
+    says where each graph input comes from: ``('arg', name)`` or ``('state', state)`` (see
+    ``_tracer._states``); ``returns`` rebuilds the call's result from the graph's (``_returns``)."""
+    from ember._dynamo._containers import holds_unflattened_tensor
     from ember._dynamo._tracer import name_nodes
     from ember import Tensor
     tensors = [n for n, v in arguments.items() if isinstance(v, Tensor)]
-    constants = {n: v for n, v in arguments.items() if n not in tensors}
-    if any(_has_tensor(v) for v in constants.values()):
-        raise _CannotCapture('Unsupported: ember captures tensors passed directly as arguments, not inside containers')
+    constants = {n: arguments[n] for n in parameters if n not in tensors}
+    if any(holds_unflattened_tensor(v) for v in constants.values()):
+        raise _CannotCapture('Unsupported: ember captures tensors passed as arguments or inside lists, tuples, '
+                             'dicts and namedtuples, not inside other containers')
     from ember.fx.graph_module import GraphModule
     from ember.overrides import _entered
     modes_entered = _entered[0]
     try:
         with _print_breaks_graph():
-            root, graph, root_name, hints = _trace(fn, arguments, constants)
+            tracer, graph, root_name, hints = _trace(fn, arguments, constants)
     except _CannotCapture:
         raise
     except Exception as err:        # the traced code met a proxy it cannot use: run it eagerly instead
@@ -184,14 +184,11 @@ def capture(fn, arguments):
     if _entered[0] != modes_entered:
         # the graph records the code's operations, not what a TorchFunctionMode entered in it makes of them
         raise _CannotCapture('Unsupported: a TorchFunctionMode entered in the compiled code')
-    inputs = _name_inputs(graph, tensors, list(arguments), root_name)
+    inputs = _name_inputs(graph, tensors, list(parameters), root_name)
+    tracer.returns.resolve_inputs()
     name_nodes(graph, hints)
-    output = next(n for n in graph.nodes if n.op == 'output')
-    returns_tuple = isinstance(output.args[0], tuple)
-    if not returns_tuple:
-        output.args = ((output.args[0],),)
-    gm = GraphModule(root, graph, 'GraphModule')
-    return gm, inputs, returns_tuple
+    gm = GraphModule(tracer.root, graph, 'GraphModule')
+    return gm, inputs, tracer.returns
 
 
 def _name_inputs(graph, tensors, parameter_names, root_name):
@@ -200,17 +197,23 @@ def _name_inputs(graph, tensors, parameter_names, root_name):
     orders them by first use (a parameter or buffer where the code reads it, an argument where an
     operation first takes it). Returns where each input comes from."""
     from ember import Tensor
+    from ember._dynamo._containers import graph_input_name
     from ember.nn import Parameter
     placeholders = [n for n in graph.nodes if n.op == 'placeholder']
+    taken = set()
     for node in placeholders:
         if 'state' in node.meta:
             prefix, source, _, _ = node.meta['state']
             node.type = Parameter if isinstance(node.meta.get('value'), Parameter) else Tensor
+            target = f'{prefix}_{source}_'
         elif 'carried' in node.meta:        # a value an earlier graph computed (after a graph break)
-            source = node.meta['source']
+            target = f"L_{node.meta['source']}_"
             node.type = Tensor
         elif node.target in tensors:
-            source = (f'args_{parameter_names.index(node.target)}' if root_name == 'fn' else node.target)
+            # an argument, or a tensor inside one (``xs[0]``: its parameter and the path from it)
+            parameter, path = node.meta.get('leaf', (node.target, ''))
+            source = f'args_{parameter_names.index(parameter)}' if root_name == 'fn' else parameter
+            target = graph_input_name('L', source, path)
             node.type = Tensor          # printed in the code and the graph, as PyTorch's compiler annotates
         else:
             if not node.users:
@@ -218,8 +221,12 @@ def _name_inputs(graph, tensors, parameter_names, root_name):
             continue
         node.meta['input'] = (('state', node.meta['state']) if 'state' in node.meta else
                               ('carried', node.meta['carried']) if 'carried' in node.meta else ('arg', node.target))
-        prefix = node.meta['state'][0] if 'state' in node.meta else 'L'
-        node.target, node.name = f'{prefix}_{source}_', f'{prefix}_{source}_'.lower()
+        # two sources one name (``d['a b']`` and ``d['a_b']``): the later ones numbered, as PyTorch numbers them
+        unique, index = target, 0
+        while unique in taken:
+            unique, index = f'{target}_{index}', index + 1
+        taken.add(unique)
+        node.target, node.name = unique, unique.lower()
         node.args = ()                  # every input is passed: no defaults in the graph's signature
     order = []
     for node in graph.nodes:
@@ -241,9 +248,15 @@ def _name_inputs(graph, tensors, parameter_names, root_name):
 
 
 def _input_values(fn, inputs, arguments):
-    """The values of a graph's inputs for a call: its arguments and the module's current state."""
+    """The values of a graph's inputs for a call: its arguments (and the tensors inside them, by source) and
+    the module's current state."""
     from ember._dynamo._tracer import lookup_state
     return [arguments[name] if where == 'arg' else lookup_state(fn, name) for where, name in inputs]
+
+
+def _input_value(fn, where, arguments):
+    from ember._dynamo._tracer import lookup_state
+    return arguments[where[1]] if where[0] == 'arg' else lookup_state(fn, where[1])
 
 
 _BUILT_IN_KWARGS_WARNING = {'eager': 'eager backend', 'aot_eager': 'aot_autograd-based backend',
@@ -357,16 +370,24 @@ class CompiledCallable:
         fn, name = _backend_callable(force, {})
         return fn, name, (force, '[]', self.dynamic)
 
-    def _guard_key(self, arguments):
+    def _guard_key(self, arguments, trees):
+        """What a captured graph is valid for: the compile, grad and training modes, each tensor argument's
+        dtype, device, requires_grad and sizes, the other arguments' values, and the containers' structure
+        and leaves (``trees``: ``_containers.expand``'s)."""
         import ember
         from ember import Tensor
         key = [self.token, self.backend_key, ember.is_grad_enabled(), getattr(self.fn, 'training', None)]
         for name, value in arguments.items():
             if isinstance(value, Tensor):
-                key.append((name, value.dtype, str(value.device), value.requires_grad, self._sizes(name, value)))
+                key.append(self._describe(name, value))
+            elif name in trees:
+                key.append(_containers.guard(name, trees[name], self._describe))
             else:
                 key.append((name, type(value), value if _hashable(value) else id(value)))
         return tuple(key)
+
+    def _describe(self, name, t):
+        return (name, t.dtype, str(t.device), t.requires_grad, self._sizes(name, t))
 
     def _sizes(self, name, t):
         sizes = tuple(t.shape)
@@ -402,8 +423,9 @@ class CompiledCallable:
         seen = None if stance != 'eager_on_recompile' else (
             dict(entries.first_sizes), {n: set(d) for n, d in entries.dynamic_dims.items()})
         try:
-            arguments = _bind(self.fn, args, kwargs)
-            key = self._guard_key(arguments)
+            parameters = _bind(self.fn, args, kwargs)
+            arguments, trees = _containers.expand(parameters)
+            key = self._guard_key(parameters, trees)
         except _CannotCapture as err:
             return self._eager(str(err), args, kwargs)
         entry = entries.cache.get(key)
@@ -431,7 +453,7 @@ class CompiledCallable:
             entries.keys.append(key)
             state = PythonState(self.fn)
             try:
-                gm, names, returns_tuple = capture(self.fn, arguments)
+                gm, names, returns = capture(self.fn, arguments, parameters)
             except _CannotCapture as err:
                 if err.splits and not (self.fullgraph or self.error_on_graph_break):
                     entries.cache[key] = entry = ('graphs', {}, [])
@@ -448,7 +470,7 @@ class CompiledCallable:
             if _logs.enabled('graph_code'):
                 _logs.log('graph_code', entries.frame, _graph_code(gm, inputs))
             entries.frame[1] += 1
-            entries.cache[key] = entry = ('graph', compiled, names, returns_tuple)
+            entries.cache[key] = entry = ('graph', compiled, names, returns)
             if changed is not None:
                 # this call's Python ran once, while capturing: its result comes from the graph; later calls
                 # run eagerly, so that the Python state changes at each of them
@@ -458,9 +480,9 @@ class CompiledCallable:
             return self._eager(entry[1], args, kwargs, record=False)
         if entry[0] == 'graphs':
             return self._in_graphs(key, entry, arguments, args, kwargs, first=False)
-        _, compiled, names, returns_tuple = entry
+        _, compiled, names, returns = entry
         out = compiled(*_input_values(self.fn, names, arguments))
-        return out if returns_tuple else out[0]
+        return returns.rebuild(out, lambda where: _input_value(self.fn, where, arguments), arguments)
 
     def _in_graphs(self, key, entry, arguments, args, kwargs, first, state=None):
         """A call whose code breaks the graph, run graph by graph: the plan earlier calls made
@@ -587,16 +609,10 @@ def _recompile_message(fn, old, new, arguments, frame):
     for a, b in zip(old[4:], new[4:]):
         if a == b:
             continue
-        if len(a) == 5 and len(b) == 5:         # a tensor: (name, dtype, device, requires_grad, sizes)
-            name = a[0]
-            if a[1] != b[1]:
-                failures.append(f"tensor '{name}' dtype mismatch. expected {a[1]}, actual {b[1]}")
-            elif a[4] != b[4] and len(a[4]) == len(b[4]):
-                i = next(i for i, (p, q) in enumerate(zip(a[4], b[4])) if p != q)
-                actual = arguments[name].shape[i]
-                failures.append(f"tensor '{name}' size mismatch at index {i}. expected {a[4][i]}, actual {actual}")
-            else:
-                failures.append(f"tensor '{name}' does not match")
+        if isinstance(a, _containers.TreeGuard):
+            failures.append(_containers.failure(a, b, arguments, _tensor_failure))
+        elif len(a) == 5 and len(b) == 5:         # a tensor: (name, dtype, device, requires_grad, sizes)
+            failures.append(_tensor_failure(a, b, arguments))
         else:
             failures.append(f"{a[0]} == {a[2]!r}")
     if old[2:4] != new[2:4]:
@@ -607,6 +623,17 @@ def _recompile_message(fn, old, new, arguments, frame):
     lines = [f"Recompiling function {name} in {_where(fn)}", "    triggered by the following guard failure(s):"]
     lines += [f"    - {frame[0]}/{frame[1] - 1}: {f}" for f in failures[:1]]     # the first guard that failed
     return '\n'.join(lines)
+
+
+def _tensor_failure(a, b, arguments):
+    """PyTorch's words for tensor guard ``a`` failing as ``b``: ``(source, dtype, device, requires_grad, sizes)``."""
+    name = a[0]
+    if a[1] != b[1]:
+        return f"tensor '{name}' dtype mismatch. expected {a[1]}, actual {b[1]}"
+    if a[4] != b[4] and len(a[4]) == len(b[4]):
+        i = next(i for i, (p, q) in enumerate(zip(a[4], b[4])) if p != q)
+        return f"tensor '{name}' size mismatch at index {i}. expected {a[4][i]}, actual {arguments[name].shape[i]}"
+    return f"tensor '{name}' does not match"
 
 
 def _graph_code(gm, inputs):

@@ -68,6 +68,8 @@ class SegmentTracer(CaptureTracer):
             if node.op == 'placeholder' and 'arg' in node.meta:
                 placeholder = self.graph.create_node('placeholder', node.meta['arg'], (), {})
                 placeholder.meta['arg'] = node.meta['arg']
+                if 'leaf' in node.meta:         # a tensor inside a container argument
+                    placeholder.meta['leaf'] = node.meta['leaf']
             else:
                 source = self.run.hints.get(node) or f'stack{len(self.carried)}'
                 placeholder = self.graph.create_node('placeholder', source, (), {})

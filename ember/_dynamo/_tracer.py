@@ -18,6 +18,7 @@ import traceback
 from ember.fx._symbolic_trace import Tracer
 from ember.compiler import _DISALLOWED_IN_GRAPH as _DISALLOWED
 from ember.fx.proxy import Attribute, Proxy
+from ember.utils._pytree import keystr, tree_flatten, tree_flatten_with_path
 
 # tensor facts the traced code may read: answered from the real value, recorded nowhere
 _STATIC_ATTRS = frozenset({'shape', 'dtype', 'device', 'ndim', 'is_cuda', 'layout', 'requires_grad', 'is_sparse',
@@ -80,6 +81,10 @@ class CaptureTracer(Tracer):
         self.traced = None
         self.on_proxy = on_proxy         # called with each new op proxy (the break checks, stack traces)
         self.constants = {}              # id -> [tensor, its attribute]: assume_constant_result's results
+        self.container_copies = []       # (argument name, the traced copy, its spec, its leaves at the start)
+        self.flat_outputs = False        # the graph returns its computed tensors flat, the result rebuilt
+        self.returns = None              # then: how to rebuild it (``_returns.Returns``)
+        self.container_sources = {}      # id of a copy's container -> (argument name, key path in it)
 
     def is_leaf_module(self, m, module_qualified_name):
         return False
@@ -141,6 +146,55 @@ class CaptureTracer(Tracer):
 
     def call_module(self, m, forward, args, kwargs):
         return forward(*args, **kwargs)         # every module is traced through, wherever it lives
+
+    def _concrete(self, param, value):
+        """A fixed argument; a container holding tensors is copied with a graph input in place of each of
+        its tensors (see ``_containers``), the copy's leaves noted to see the code change it."""
+        from ember import Tensor
+        from ember._dynamo._containers import is_container
+        if not is_container(value):
+            return super()._concrete(param, value)
+        pairs, spec = tree_flatten_with_path(value)
+        if not any(isinstance(leaf, Tensor) for _, leaf in pairs):
+            return value
+        leaves = [self._leaf_input(param.name, keystr(path)) if isinstance(leaf, Tensor) else leaf
+                  for path, leaf in pairs]
+        copy = spec.unflatten(leaves)
+        self.container_copies.append((param.name, copy, spec, leaves))
+        self._note_containers(copy, param.name, ())
+        return copy
+
+    def _note_containers(self, value, name, path):
+        """Notes where each container of a traced copy stands in its argument: the code returning one
+        returns the caller's (as PyTorch's compiled code does)."""
+        from ember.utils._pytree import _node_def, _node_of
+        node = _node_of(value)
+        if node is None:
+            return
+        self.container_sources[id(value)] = (name, path)
+        for key, child in _node_def(node).flatten_with_keys_fn(value)[0]:
+            self._note_containers(child, name, path + (key,))
+
+    def _leaf_input(self, name, path):
+        proxy = self.create_proxy('placeholder', name + path, (), {})
+        proxy.node.meta['leaf'] = (name, path)
+        return proxy
+
+    def changed_container(self):
+        """The name of a container argument the traced code changed (an item set, appended, removed), or None."""
+        for name, copy, spec, leaves in self.container_copies:
+            now, now_spec = tree_flatten(copy)
+            if now_spec != spec or any(a is not b for a, b in zip(now, leaves)):
+                return name
+        return None
+
+    def create_output_arg(self, result):
+        """With ``flat_outputs``: the graph returns the tensors it computes, flat (``_returns``)."""
+        if not self.flat_outputs:
+            return super().create_output_arg(result)
+        from ember._dynamo._returns import Returns
+        self.returns = Returns(self, result)
+        return tuple(self.returns.outputs)
 
     def state_input(self, t):
         """The graph input for tensor ``t`` if it is a parameter or buffer of the traced module, or a

@@ -283,10 +283,14 @@ class Tracer(TracerBase):
             result = fn(root, *args) if is_module else fn(*args)
             # the return annotation is the output's type, as PyTorch's tracer records it
             returns = getattr(fn, '__annotations__', {}).get('return')
-            self.create_node('output', 'output', (self.create_arg(result),), {},
+            self.create_node('output', 'output', (self.create_output_arg(result),), {},
                              type_expr=returns if isinstance(returns, type) else None)
         self.submodule_paths = None
         return self.graph
+
+    def create_output_arg(self, result):
+        """The output node's argument for what the traced code returned."""
+        return self.create_arg(result)
 
     def _patch_wrapped(self, patcher, fn):
         fn_globals = getattr(fn, '__globals__', {})

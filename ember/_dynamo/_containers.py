@@ -1,0 +1,171 @@
+"""Arguments that are containers: lists, tuples, dicts, namedtuples and any nesting of them (what
+``ember.utils._pytree`` flattens), taken by ``ember.compile`` as PyTorch's compiler takes them.
+
+Each tensor inside a container argument is a graph input of its own, known by the expression that reaches
+it from the argument (its source: ``xs[0]``, ``batch['ids']``, ``p.weight``) and named after it in the graph
+(``L_xs_0_``, ``L_batch_ids_``, ``L_p_weight``). The traced code gets a copy of the container that holds the
+tensors' proxies; the compiled graph runs on the caller's own tensors, so in-place operations on them reach
+the caller.
+
+The guards cover a container argument whole: the types of its containers, their lengths and keys, which of
+its leaves are tensors (each guarded as a tensor argument is), the values of the others, and which leaves are
+one tensor. PyTorch guards only what the code reads, so ember may recompile where PyTorch does not (a dict
+key the code never reads changed), never the other way round.
+"""
+import re
+from collections import OrderedDict, defaultdict
+
+from ember.utils import _pytree
+
+
+class TreeGuard(tuple):
+    """The guard entry of a container argument: ``(name, spec, leaves, duplicates)``; ``leaves`` holds
+    ``(source, dtype, device, requires_grad, sizes)`` per tensor and ``(source, type, value or id)`` per
+    other leaf; ``duplicates``: ``(source, source of its first occurrence)`` per tensor met twice."""
+
+
+def is_container(value):
+    return _pytree._node_of(value) is not None
+
+
+def expand(arguments):
+    """``(flat, trees)`` for a call's ``arguments`` (name -> value): ``flat`` adds each tensor inside a
+    container argument under its source (``arguments`` itself when there is none); ``trees`` maps each
+    container argument to ``(spec, [(source, leaf), ...])``."""
+    from ember import Tensor
+    trees = None
+    for name, value in arguments.items():
+        if type(value) is not Tensor and is_container(value):
+            pairs, spec = _pytree.tree_flatten_with_path(value)
+            if trees is None:
+                trees = {}
+            trees[name] = (spec, [(name + _pytree.keystr(path), leaf) for path, leaf in pairs])
+    if trees is None:
+        return arguments, {}
+    flat = dict(arguments)
+    for spec, leaves in trees.values():
+        flat.update((source, leaf) for source, leaf in leaves if isinstance(leaf, Tensor))
+    return flat, trees
+
+
+def guard(name, tree, describe_tensor):
+    """The guard entry (a ``TreeGuard``) of container argument ``name`` flattened to ``tree``;
+    ``describe_tensor(source, tensor)`` is a tensor leaf's entry."""
+    from ember import Tensor
+    spec, leaves = tree
+    described, first, duplicates = [], {}, []
+    for source, leaf in leaves:
+        if isinstance(leaf, Tensor):
+            described.append(describe_tensor(source, leaf))
+            seen = first.setdefault(id(leaf), source)
+            if seen != source:
+                duplicates.append((source, seen))
+        else:
+            described.append((source, type(leaf), leaf if _hashable(leaf) else id(leaf)))
+    return TreeGuard((name, spec, tuple(described), tuple(duplicates)))
+
+
+def graph_input_name(prefix, base, path=''):
+    """PyTorch's name for the graph input read from ``prefix['base']`` then ``path``: every character
+    that is not a letter or a digit made ``_``, runs of ``_`` made one (``L['xs'][0]`` -> ``L_xs_0_``)."""
+    return re.sub('_+', '_', re.sub('[^a-zA-Z0-9]', '_', f"{prefix}['{base}']{path}"))
+
+
+def holds_unflattened_tensor(value):
+    """Whether ``value`` holds a tensor inside a container ``_pytree`` does not flatten (a list subclass)."""
+    from ember import Tensor
+    if isinstance(value, Tensor):
+        return False
+    if is_container(value):
+        return any(holds_unflattened_tensor(leaf) for leaf in _pytree.tree_leaves(value))
+    return _holds_tensor(value)
+
+
+def _holds_tensor(value):
+    from ember import Tensor
+    if isinstance(value, Tensor):
+        return True
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_holds_tensor(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_tensor(v) for v in value.values())
+    return False
+
+
+def failure(old, new, flat, tensor_failure):
+    """The first guard of ``old`` (a ``TreeGuard``) that ``new`` fails, worded as PyTorch's recompiles
+    log words it; ``tensor_failure(old entry, new entry, flat)`` words a tensor's."""
+    name, old_spec, old_leaves, old_dups = old
+    if not isinstance(new, TreeGuard):          # no container now
+        return _type_failure(name, _node_type(old_spec))
+    _, new_spec, new_leaves, new_dups = new
+    if old_spec != new_spec:
+        return _structure_failure(name, old_spec, new_spec, {leaf[0]: leaf for leaf in old_leaves})
+    for a, b in zip(old_leaves, new_leaves):
+        if a == b:
+            continue
+        if len(a) == 5 and len(b) != 5:
+            return f"expected type of '{a[0]}' to be a tensor type, ' but found {b[1]}"
+        if len(a) == 5:
+            return tensor_failure(a, b, flat)
+        if len(b) == 5 or a[1] is not b[1]:
+            return _type_failure(a[0], a[1])
+        return f"{a[0]} == {a[2]!r}"
+    sources = sorted({s for pair in old_dups + new_dups for s in pair})
+    return 'Duplicate tensors found: [' + ', '.join(f'"{s}"' for s in sources) + ']'
+
+
+def _type_failure(source, expected):
+    return f"___check_type_id({source}, {id(expected)}), type={expected}"
+
+
+def _structure_failure(source, old, new, old_leaves):
+    """The first difference of two specs, at ``source``; ``old_leaves``: the old leaves' entries by source."""
+    if old.is_leaf():
+        leaf = old_leaves[source]
+        if len(leaf) == 5:
+            return f"expected type of '{source}' to be a tensor type, ' but found {_node_type(new)}"
+        return _type_failure(source, leaf[1])
+    old_type = _node_type(old)
+    if new.is_leaf() or old_type is not _node_type(new):
+        return _type_failure(source, old_type)
+    if _keys(old) is not None and _keys(old) != _keys(new):
+        return f"list(dict.keys({source})) == {_keys(old)!r}"
+    if old.num_children != new.num_children:
+        return f"len({source}) == {old.num_children}"
+    for index, (a, b) in enumerate(zip(old.children_specs, new.children_specs)):
+        if a != b:
+            return _structure_failure(source + _child_path(old, index), a, b, old_leaves)
+    return f"{source} does not match"
+
+
+def _child_path(spec, index):
+    if spec.type is _pytree.namedtuple:
+        return f'.{spec.context._fields[index]}'
+    keys = _keys(spec)
+    return f'[{index}]' if keys is None else f'[{keys[index]!r}]'
+
+
+def _keys(spec):
+    """A mapping node's keys (a defaultdict's context also holds its factory), else None."""
+    if spec.type in (dict, OrderedDict):
+        return spec.context
+    if spec.type is defaultdict:
+        return spec.context[1]
+    return None
+
+
+def _node_type(spec):
+    if spec.is_leaf():
+        return None
+    if spec.type is _pytree.namedtuple:
+        return spec.context
+    return spec.type
+
+
+def _hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
