@@ -1,11 +1,13 @@
 """What ``ember.compile`` does on a call: capture the program into an ``fx.GraphModule``, hand it to
 the backend once per distinct input signature (the guards), and run what the backend returns.
 
-Capture is ember's ``fx.symbolic_trace``: tensor arguments become placeholders named as PyTorch's
-compiler names them (``L_x_``, read into ``l_x_``), other arguments are fixed for the graph (and
-guarded on), and the graph returns a tuple. Where capture is impossible (data-dependent control flow,
-``*args`` signatures, tensors inside containers) the call runs eagerly and a graph break is recorded
-with its reason; ``fullgraph=True`` raises ``Unsupported`` instead.
+Capture is ember's ``fx.symbolic_trace``: tensor arguments, and the tensors inside list, tuple, dict and
+namedtuple arguments (``_containers``), become placeholders named as PyTorch's compiler names them
+(``L_x_``, read into ``l_x_``; ``L_xs_0_``), other arguments are fixed for the graph (and guarded on), and
+the graph returns the tensors it computes as a flat tuple, the call's result rebuilt around them
+(``_returns``). Where capture is impossible (data-dependent control flow, ``*args`` signatures, code that
+changes a container argument) the call runs eagerly and a graph break is recorded with its reason;
+``fullgraph=True`` raises ``Unsupported`` instead.
 """
 import builtins
 import contextlib
@@ -627,9 +629,10 @@ def _recompile_message(fn, old, new, arguments, frame):
 
 def _tensor_failure(a, b, arguments):
     """PyTorch's words for tensor guard ``a`` failing as ``b``: ``(source, dtype, device, requires_grad, sizes)``."""
+    from ember._tensor import _scalar_type_name
     name = a[0]
     if a[1] != b[1]:
-        return f"tensor '{name}' dtype mismatch. expected {a[1]}, actual {b[1]}"
+        return f"tensor '{name}' dtype mismatch. expected {_scalar_type_name(a[1])}, actual {_scalar_type_name(b[1])}"
     if a[4] != b[4] and len(a[4]) == len(b[4]):
         i = next(i for i, (p, q) in enumerate(zip(a[4], b[4])) if p != q)
         return f"tensor '{name}' size mismatch at index {i}. expected {a[4][i]}, actual {arguments[name].shape[i]}"

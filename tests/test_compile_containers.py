@@ -1,0 +1,145 @@
+"""ember.compile takes tensors inside lists, tuples, dicts and namedtuples (nested or not) as PyTorch's compiler
+does: each is a graph input named after where it sits, in-place writes reach the caller's tensors, results come
+back in their containers, gradients flow, and a call with another structure compiles again
+(tests/fixtures/compile/containers.json, recorded with PyTorch by record_containers.py)."""
+import json
+import os
+import sys
+
+import pytest
+
+import ember
+import ember._dynamo as dynamo
+from ember._dynamo.exc import Unsupported
+
+_HERE = os.path.join(os.path.dirname(__file__), 'fixtures', 'compile')
+sys.path.insert(0, _HERE)
+from container_programs import define  # noqa: E402
+
+with open(os.path.join(_HERE, 'containers.json')) as fh:
+    ORACLE = json.load(fh)
+PROGRAMS = define(ember)
+# the calls where PyTorch's automatic dynamic shapes give a graph symbolic sizes (SymInt inputs) that ember's
+# graphs hold as numbers: their graph counts and results are compared, not their code
+SYMBOLIC = {'recompiles', 'recompiles_on_values_and_aliasing', 'recompile_limit'}
+# PyTorch's graph code names einsum after the module that defines it (torch.functional.einsum), ember's after
+# ember (torch.einsum once renamed): compared by results and graph counts only
+OTHER_TARGET_NAMES = {'kron_terms'}
+
+
+class RecordingBackend:
+    def __init__(self):
+        self.graphs = []
+
+    def __call__(self, gm, example_inputs):
+        self.graphs.append({'code': gm.code.replace('ember.', 'torch.'),
+                            'shapes': [list(t.shape) for t in example_inputs]})
+        return gm.forward
+
+
+def run(name):
+    dynamo.reset()
+    backend = RecordingBackend()
+    return PROGRAMS[name](ember, backend), backend.graphs
+
+
+def test_every_recorded_program_is_defined():
+    assert sorted(PROGRAMS) == sorted(ORACLE)
+
+
+@pytest.mark.parametrize('name', sorted(ORACLE))
+def test_results_and_graph_counts_are_pytorchs(name):
+    record, graphs = run(name)
+    assert record == ORACLE[name]['record']
+    assert len(graphs) == len(ORACLE[name]['graphs'])
+
+
+@pytest.mark.parametrize('name', sorted(set(ORACLE) - SYMBOLIC - OTHER_TARGET_NAMES))
+def test_graph_code_and_inputs_are_pytorchs(name):
+    _, graphs = run(name)
+    assert graphs == ORACLE[name]['graphs']
+
+
+def test_a_foreach_style_update_runs_on_the_callers_tensors():
+    def sgd(params, grads, lr):
+        ember._foreach_add_(params, grads, alpha=-lr)
+    compiled = ember.compile(sgd, backend='eager', fullgraph=True)
+    params = [ember.ones(2), ember.ones(3)]
+    for _ in range(2):
+        compiled(params, [ember.full((2,), 0.5), ember.full((3,), 2.0)], 0.1)
+    assert params[0].tolist() == pytest.approx([0.9, 0.9]) and params[1].tolist() == pytest.approx([0.6] * 3)
+
+
+def test_a_structure_change_recompiles_and_explains_why(capsys):
+    dynamo.reset()
+    seen = []
+
+    def backend(gm, example_inputs):
+        seen.append(gm)
+        return gm.forward
+    compiled = ember.compile(lambda d: d['a'] * 2, backend=backend)
+    ember._logging.set_logs(recompiles=True)
+    try:
+        compiled({'a': ember.ones(2)})
+        compiled({'a': ember.ones(2), 'b': 1})
+    finally:
+        ember._logging.set_logs()
+    assert len(seen) == 2
+    assert "list(dict.keys(d)) == ['a']" in capsys.readouterr().err
+
+
+def test_tensor_guard_failures_name_the_tensor_by_its_place(capsys):
+    dynamo.reset()
+    compiled = ember.compile(lambda xs: xs[0] + xs[1], backend='eager')
+    ember._logging.set_logs(recompiles=True)
+    try:
+        compiled([ember.ones(2), ember.ones(2)])
+        compiled([ember.ones(2, dtype=ember.float64), ember.ones(2)])
+        compiled([ember.ones(2, dtype=ember.float64), 1])
+    finally:
+        ember._logging.set_logs()
+    logged = capsys.readouterr().err
+    assert "tensor 'xs[0]' dtype mismatch. expected Float, actual Double" in logged
+    assert "expected type of 'xs[1]' to be a tensor type, ' but found <class 'int'>" in logged
+
+
+def test_code_that_changes_a_container_argument_runs_eagerly_and_correctly():
+    dynamo.reset()
+
+    def grow(xs):
+        xs.append(xs[0] + 1)
+        return xs
+    xs = [ember.ones(2)]
+    out = ember.compile(grow, backend='eager')(xs)
+    assert out is xs and len(xs) == 2 and xs[1].tolist() == [2.0, 2.0]
+    with pytest.raises(Unsupported, match="changes the container passed as 'xs'"):
+        ember.compile(grow, backend='eager', fullgraph=True)([ember.ones(2)])
+
+
+def test_tensors_in_containers_ember_cannot_flatten_run_eagerly():
+    class Bag(list):
+        pass
+    dynamo.reset()
+    bag = Bag([ember.ones(2)])
+    assert ember.compile(lambda b: b[0] * 3, backend='eager')(bag).tolist() == [3.0, 3.0]
+    with pytest.raises(Unsupported, match='not inside other containers'):
+        ember.compile(lambda b: b[0] * 3, backend='eager', fullgraph=True)(bag)
+
+
+def test_a_graph_break_splits_a_call_with_container_arguments():
+    dynamo.reset()
+    graphs = []
+
+    def backend(gm, example_inputs):
+        graphs.append(gm.code)
+        return gm.forward
+
+    def f(xs, d):
+        y = xs[0] * 2
+        n = xs[1].sum().item()
+        return y + d['b'] * n
+    compiled = ember.compile(f, backend=backend)
+    for _ in range(2):
+        out = compiled([ember.ones(2), ember.ones(3)], {'b': ember.ones(2)})
+        assert out.tolist() == [5.0, 5.0]
+    assert len(graphs) == 2 and 'L_xs_0_' in graphs[0] and 'L_d_b_' in graphs[1]
