@@ -87,3 +87,25 @@ def test_fused_cross_entropy_grad_bits(case, reduction, recorded_width):
     with ember.profiler.profile():
         got = _cross_entropy_grad(case, reduction)
     assert np.array_equal(digest(got), REC[f'ce{case}_{reduction}']), f'{CE_CASES[case]}: not PyTorch\'s bits'
+
+
+def test_gradient_at_the_targets_scaled_by_a_power_of_two_is_the_fused_step():
+    # cross_entropy's gradient at each row's target is fma(-e, c, c); for c a power of two (a mean over 64 rows
+    # gives -1/64) it is taken as c * (1 - e): every such c from 2**-101 to 2**127 against fma32, on spread, tiny
+    # and next-to-one exps, e = 1 (a +0, not -0) and e = 0; other numbers keep the fused step
+    from ember._random.exact import fma32
+    from ember.ops import _log_softmax_grad_bits as grad_bits
+    rng = np.random.default_rng(15)
+    e = np.concatenate([rng.random(300), rng.random(300) * 10.0 ** rng.integers(-45, 0, 300), [0.0, 1.0, 0.5],
+                        1 - rng.integers(0, 300, 100) * 2.0 ** -24]).astype(np.float32)
+    with np.errstate(divide='ignore'):      # (e = 0: -inf, whose exp is 0 again)
+        output = np.log(e.astype(np.float64)).astype(np.float32).reshape(-1, 1)
+    at = (np.arange(e.size), np.zeros(e.size, np.intp))
+    exps = _softmax_bits.sleef_expf(output)[:, 0]
+    for exponent in range(-101, 128):
+        for c in (np.float32(2.0 ** exponent), np.float32(-2.0 ** exponent)):
+            assert grad_bits._scales_exactly(c)
+            got = grad_bits.log_softmax_backward_one_per_row(output, at, c)[:, 0]
+            assert got.tobytes() == fma32(-exps, c, c).tobytes(), c
+    for c in (np.float32(-1 / 3), np.float32(0), np.float32(2.0 ** -102), np.float32(0.1)):
+        assert not grad_bits._scales_exactly(c)

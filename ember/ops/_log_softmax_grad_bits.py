@@ -7,6 +7,8 @@ softmax dim is added in the forward kernel's order (``_softmax_bits``: the vecto
 a contiguous last dim; one value after another from zero along another dim, where the last
 ``inner % LANES`` positions of each run are scalar code and take the C library's ``expf``).
 """
+import math
+
 import numpy as np
 
 from ember._random.exact import fma32, fma32_few
@@ -40,8 +42,24 @@ def log_softmax_backward_one_per_row(output, at, picked):
     q = np.multiply(e, column)
     np.negative(q, out=q)
     q += np.float32(0)       # (-0 to +0: the fused multiply-add adds the gradient's +0)
-    q[at] = fma32_few(-e[at], picked, picked)
+    if np.ndim(picked) == 0 and _scales_exactly(picked):
+        # fma(-e, c, c) is c * (1 - e) rounded once, and for c a power of two (a mean over a batch of 64 gives
+        # -1/64) scaling by c rounds nothing: the one rounding is 1 - e's (+0 added: at e = 1 the fused sum's
+        # zero is +0, c * +0 would be -0 for a negative c)
+        t = np.subtract(np.float32(1), e[at])
+        t *= picked
+        t += np.float32(0)
+        q[at] = t
+    else:
+        q[at] = fma32_few(-e[at], picked, picked)
     return q
+
+
+def _scales_exactly(c):
+    """Whether multiplying by the float32 number ``c`` rounds nothing for values in [2**-24, 1]: ``c`` is a
+    power of two (either sign) large enough that such products stay clear of float32's subnormals."""
+    mantissa, exponent = math.frexp(float(c))
+    return abs(mantissa) == 0.5 and -100 <= exponent <= 128
 
 
 def _minus_product(e, total, g):
