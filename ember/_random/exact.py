@@ -24,6 +24,10 @@ from ember._random import libm_exp_log
 _F32_LOW_BITS = np.uint64(0x1FFFFFFF)
 _F32_HALF_ULP_BITS = np.uint64(0x10000000)
 _TINY32 = np.float32(2.0 ** -126)     # float32 results at or below it may have been rounded as subnormals
+_TINY32_BITS = int(_TINY32.view(np.uint32))
+_SIGN32 = 1 << 31
+_BELOW_F32_MANTISSA = np.uint64(35)         # a double's bits above the 29 of its mantissa below float32's
+_MIDPOINT_SHIFTED = np.iinfo(np.int64).min  # a float32 midpoint's 29 bits (0x10000000) shifted up by them
 
 
 def _round_to_odd(s, err):
@@ -93,21 +97,23 @@ def fma32(a, b, c, normal_range=False):
         r = np.ascontiguousarray(r)
     out = r.astype(np.float32)
     flat = r.reshape(-1)
+    if not flat.size:
+        return out
     tiny = None
-    if not normal_range:
+    # results at or below float32's smallest normal, found by two reductions over their bit patterns
+    # (the positive ones' least as unsigned, the negative ones' as signed) before a pass marks them
+    ob = out.reshape(-1).view(np.uint32)
+    if not normal_range and (ob.min() <= _TINY32_BITS or int(ob.view(np.int32).min()) <= _TINY32_BITS - _SIGN32):
         tiny = np.abs(out.reshape(-1)) <= _TINY32
-        if tiny.any():
-            tiny &= flat != 0                   # (a zero sum is exact)
-        else:
-            tiny = None
+        tiny &= flat != 0                   # (a zero sum is exact)
     # the 29 mantissa bits below float32's are exactly one half: a midpoint, where rounding the
-    # double again may go the wrong way (found in r's own memory: r is not needed after this)
-    bits = flat.view(np.uint64)
-    np.bitwise_and(bits, _F32_LOW_BITS, out=bits)
-    suspect = bits == _F32_HALF_ULP_BITS
+    # double again may go the wrong way. Shifted to the top (in r's own memory: r is not needed after
+    # this) a midpoint's bits are the smallest int64, which one reduction finds
+    bits = np.left_shift(flat.view(np.uint64), _BELOW_F32_MANTISSA, out=flat.view(np.uint64)).view(np.int64)
+    suspect = (bits == _MIDPOINT_SHIFTED) if bits.min() == _MIDPOINT_SHIFTED else None
     if tiny is not None:
-        suspect |= tiny
-    if suspect.any():
+        suspect = tiny if suspect is None else (suspect | tiny)
+    if suspect is not None and suspect.any():
         idx = np.flatnonzero(suspect)
         sb, eb = _two_sum(_pick(a, shape, idx) * _pick(b, shape, idx), _pick(c, shape, idx))
         out.reshape(-1)[idx] = _round_to_odd(sb, eb).astype(np.float32)     # out is a fresh C-order array
@@ -161,8 +167,6 @@ def fma32_into(a, b, c, out, work):
     return out
 
 
-_TINY32_BITS = int(_TINY32.view(np.uint32))
-_SIGN32 = 1 << 31
 
 
 def fma32_rows(a, b, c, period=None):
@@ -261,15 +265,19 @@ def fma32_to(a, b, c, out):
     else:
         work += float(c)
     bits = work.view(np.uint64)
-    low = other.view(np.uint64)
-    np.bitwise_and(bits, _F32_LOW_BITS, out=low)
-    suspect = low == _F32_HALF_ULP_BITS
+    # the 29 bits below float32's mantissa shifted to the top: a midpoint's (0x10000000) become the
+    # smallest int64, found by one reduction (no mask is made unless some sum is one)
+    low = np.left_shift(bits, _BELOW_F32_MANTISSA, out=other.view(np.uint64)).view(np.int64)
+    midpoints = low.min() == _MIDPOINT_SHIFTED
     # sums at or below float32's smallest normal may lose bits in float32's subnormals (found by two
     # reductions over the sums' bit patterns: the positive ones' least as unsigned, the negative ones' as signed)
-    if bits.min() <= _F32_TINY_BITS or int(bits.view(np.int64).min()) <= int(_F32_TINY_BITS) - _F64_SIGN:
-        suspect |= np.abs(work) <= _TINY32
-    fix = None
-    if suspect.any():
+    tiny = bits.min() <= _F32_TINY_BITS or int(bits.view(np.int64).min()) <= int(_F32_TINY_BITS) - _F64_SIGN
+    fix = suspect = None
+    if midpoints:
+        suspect = low == _MIDPOINT_SHIFTED
+    if tiny:
+        suspect = np.abs(work) <= _TINY32 if suspect is None else (suspect | (np.abs(work) <= _TINY32))
+    if suspect is not None and suspect.any():
         where = np.nonzero(suspect)
         fix = fma32(a[where], b[where] if type(b) is np.ndarray else b, c[where] if type(c) is np.ndarray else c)
     np.copyto(out, work, casting='unsafe')
