@@ -125,8 +125,9 @@ def _lerp_(xp, a, b, w, tmp):
     xp.subtract(b, a, out=tmp)
     if _fused(a):           # a + w * (b - a), or b - (b - a) * (1 - w), each one fused multiply-add
         w = np.float32(w)
-        if abs(w) < 0.5:
-            fma32_to(tmp, w, a, a)
+        if abs(w) < 0.5:    # (BLAS's saxpy in one pass where it rounds once, as for _axpy_)
+            if not _blas_axpy_(a, w, tmp, exact=True):
+                fma32_to(tmp, w, a, a)
         else:
             fma32_to(xp.negative(tmp, out=tmp), 1 - w, b, a)
         return
