@@ -48,3 +48,22 @@ def test_a_double_rounded_midpoint_is_caught_and_an_exact_tie_is_not(size):
     tiny = _layer_norm_bits._DeferredFma()
     tiny(a, b * np.float32(2.0 ** -140), np.float32(0))     # sums in float32's subnormals
     assert not tiny.exact()
+
+
+def test_a_number_times_an_array_step_is_rounded_once():
+    # the mean's steps, fma(1 / (j + 1), delta, mean), go through BLAS's saxpy where it rounds once (no
+    # check needed); an operand in a strided view (a lane of the accumulators) included
+    from ember.optim._blas_axpy import rounds_once
+    rng = np.random.default_rng(3)
+    delta = rng.standard_normal((4000, 8)).astype(np.float32)
+    mean = rng.standard_normal((4000, 8)).astype(np.float32)
+    step = np.float32(1) / np.float32(3)
+    fast = _layer_norm_bits._DeferredFma()
+    for a, b, c in ((step, delta, mean), (delta, step, mean), (step, delta[:, 2], mean[:, 5])):
+        got = fast(a, b, c)
+        assert got.tobytes() == fma32(a, b, c).tobytes()
+        # (one rounding, not two: the unfused float32 steps differ somewhere)
+        assert got.tobytes() != (np.float32(a) * b + c if np.ndim(a) == 0 else a * np.float32(b) + c).tobytes()
+    assert fast.exact()
+    # with saxpy used nothing is left to check at the end
+    assert not fast.pending or not rounds_once()

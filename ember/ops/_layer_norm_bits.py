@@ -50,6 +50,13 @@ class _DeferredFma:
             self.products.append(p.reshape(-1))
             p += c
             return p
+        # a number times an array plus an array (the mean's steps): BLAS's saxpy rounds it once in one
+        # pass where it was found to (see ember/optim/_blas_axpy.py), nothing to check
+        scalar, vector = (a, b) if type(a) is _F else (b, a)
+        if type(scalar) is _F and type(vector) is np.ndarray and np.shape(c) == vector.shape:
+            out = np.array(c, order='C')
+            if _saxpy()(out, scalar, np.ascontiguousarray(vector), exact=True):
+                return out
         r = np.ascontiguousarray(np.multiply(a, b, dtype=np.float64))
         r += c
         rounded = r.astype(_F)
@@ -88,6 +95,15 @@ class _DeferredFma:
 
 
 _CHECK_ALONE = 4096     # calls of at least this many sums are checked on the spot, smaller ones at the end
+_AXPY = []
+
+
+def _saxpy():
+    """``ember.optim._blas_axpy.axpy_`` (imported on first use: ember.optim imports the ops)."""
+    if not _AXPY:
+        from ember.optim._blas_axpy import axpy_
+        _AXPY.append(axpy_)
+    return _AXPY[0]
 _TINY32 = np.float32(2.0 ** -126)
 
 
