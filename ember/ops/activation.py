@@ -614,6 +614,9 @@ def clamp_max(input, max, *, out=None):
     """
     if max is None:
         _argparse.refuse_from_stack()
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel('clamp_max_scalar_cpu' if not isinstance(max, Tensor) else 'minimum_cpu',
+                             input._data.dtype)
     _result = (ClampMaxTensor if isinstance(max, Tensor) else ClampMax).apply(input, None, max)
     return _result if out is None else write_out('clamp_max', _result, out)
 
@@ -1703,6 +1706,8 @@ def prelu(input, weight):
         tensor([[-0.2000,  1.0000],
                 [ 3.0000, -2.0000]])
     """
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel('prelu_cpu', input._data.dtype)
     if weight.numel() != 1:
         if input.ndim == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
@@ -1745,6 +1750,8 @@ def _rrelu_noise(input, lower, upper, generator):
 def _rrelu(input, lower, upper, training, inplace, generator):
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if training and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here, before drawing
+        _float8.check_kernel('rrelu_with_noise_out_cpu', input._data.dtype)
     if not training:
         compute = lambda t: leaky_relu(t, (lower + upper) / 2, False)     # noqa: E731
         slopes = None

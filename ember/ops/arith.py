@@ -255,6 +255,8 @@ class PowScalar(Primitive):
             return xp.multiply(a, a)
         if xp is _np and (a.dtype is _F64 or a.dtype is _F32) and e.__class__ in (float, int):
             return _real_power_scalar(a, e)
+        if a.dtype.num in FLOAT8_NUMS:     # (the powers PyTorch allows them: 0 fills ones, 1 copies)
+            return _float8.from_float32(_np.ones(a.shape, _np.float32), a.dtype) if e == 0 else a.copy()
         return xp.power(a, e)
 
     @staticmethod
@@ -964,6 +966,8 @@ def fmax(input, other, *, out=None):
         >>> ember.fmax(a, b)
         tensor([9.7000, 0.5000, 3.1000,    nan])
     """
+    if input.__class__ is Tensor and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.refuse_node(Fmax, input._data.dtype)
     _result = Fmax.apply(input, other, True)
     return _result if out is None else write_out('fmax', _result, out)
 
@@ -987,6 +991,8 @@ def fmin(input, other, *, out=None):
         >>> ember.fmin(a, b)
         tensor([-9.3000,  0.1000,  2.1000,     nan])
     """
+    if input.__class__ is Tensor and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.refuse_node(Fmin, input._data.dtype)
     _result = Fmin.apply(input, other, False)
     return _result if out is None else write_out('fmin', _result, out)
 

@@ -2,11 +2,12 @@
 index lists of triangles, and dtype questions (result_type, can_cast)."""
 import numpy as np
 
+from ember._dtype import FLOAT8_NUMS
 from ember._device import as_device
 from ember._formats import check_layout
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
-from ember.ops import _argparse
+from ember.ops import _argparse, _float8
 from ember.ops._registry import op
 from ember.ops._util import wrap_dim, tensor_sequence
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned
@@ -238,6 +239,10 @@ def rot90(input, k=1, dims=(0, 1)):
     d0, d1 = wrap_dim(dims[0], input.ndim), wrap_dim(dims[1], input.ndim)
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    if input._data.dtype.num in FLOAT8_NUMS:    # PyTorch's rotation is a flip (then a transpose): its refusal
+        flipped = ((), (d1,), (d0, d1), (d0,))[k % 4]
+        if flipped and _float8.flip_uses_kernel(input, flipped):
+            _float8.check('flip', input._data.dtype)
     return Rot90.apply(input, k, (d0, d1))     # (k as given: the node shows it; NumPy turns any k)
 
 

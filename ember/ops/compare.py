@@ -427,7 +427,14 @@ def equal(input, other):
     """
     if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
         _argparse.refuse_from_stack()
-    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+    if input._data.dtype.num in FLOAT8_NUMS or other._data.dtype.num in FLOAT8_NUMS:
+        # PyTorch answers tensors of two shapes first, then promotes (refusing float8 with another dtype), then
+        # refuses to compare float8 elements
+        if input.shape != other.shape:
+            return False
+        if input.dtype is not other.dtype:
+            from ember._dtype import promote_types
+            promote_types(input.dtype, other.dtype)
         _float8.check('equal', input._data.dtype)
     if input._device != other._device:       # the arrays of two devices cannot be compared: PyTorch's error
         raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "

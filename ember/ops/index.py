@@ -5,7 +5,7 @@ import numpy as np
 
 from ember.autograd import _saved_attrs as _sa
 from ember import _user_warnings, backend
-from ember._dtype import BAREBONES, result_type, bool_, int64
+from ember._dtype import BAREBONES, FLOAT8_NUMS, result_type, bool_, int64
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd import _op_observers as _observe
@@ -1775,5 +1775,10 @@ def count_nonzero(input, dim=None, *, axis=NOT_GIVEN):
     if axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
         dim = take('count_nonzero', 'axis', axis, dim, None)
     xp = input._xp
-    r = xp.count_nonzero(input._data, axis=dim)
+    data = input._data
+    if data.dtype.num in FLOAT8_NUMS:   # (PyTorch compares with 0 in the dtype: float8_e8m0fnu's 0 is its least code)
+        from ember.ops import _float8
+        zero = _float8.from_float32(np.zeros((), np.float32), data.dtype)
+        data = _float8.astype(data, np.float32) != _float8.astype(zero, np.float32)
+    r = xp.count_nonzero(data, axis=dim)
     return Tensor._make(xp.asarray(r, dtype=np.int64), input._device)

@@ -16,6 +16,7 @@ import numpy as np
 
 from ember.autograd import _saved_attrs as _sa
 from ember import _dtype
+from ember._dtype import FLOAT8_NUMS
 from ember.numerics import ENABLED as _PYTORCH_BITS
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
@@ -122,7 +123,7 @@ def _common(input, target, kernel=None, into_input=False):
     bool) tensors; ``into_input``: the loss is computed into a tensor of input's dtype, so a float
     target cannot join an integer input."""
     dt = _dtype.result_type(input, target)
-    if kernel is not None and dt.category < 2:
+    if kernel is not None and (dt.category < 2 or dt.np_dtype.num in FLOAT8_NUMS):     # (PyTorch refuses float8 too)
         raise _not_implemented(kernel, Tensor._make(input._xp.empty(0, dt.np_dtype), input._device))
     if into_input and dt is not input.dtype and input.dtype.category < 2:
         raise _cast_error(dt, input)
@@ -814,7 +815,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _resolve(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f'label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}')
-    if input.dtype.category < 2:
+    if input.dtype.category < 2 or input._data.dtype.num in FLOAT8_NUMS:    # (its log_softmax refuses them)
         raise NotImplementedError(f'"log_softmax_lastdim_kernel_impl" not implemented for '
                                   f"'{_scalar_type_name(input.dtype)}'")
     if input.shape == target.shape:
@@ -1013,7 +1014,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     reduction = _resolve(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f'Target size ({target.size()}) must be the same as input size ({input.size()})')
-    if input.dtype.category < 2:
+    if input.dtype.category < 2 or input._data.dtype.num in FLOAT8_NUMS:
         raise _not_implemented('log_sigmoid_cpu', input)
     if target.dtype.category < 2:   # PyTorch's kernel writes into a tensor of the target's dtype
         raise _cast_error(_dtype.result_type(input, target), target)
@@ -1066,6 +1067,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='m
     """
     reduction = _resolve(size_average, reduce, reduction)
     input, target = _common(input, target)
+    if input._data.dtype.num in FLOAT8_NUMS:    # (PyTorch's loss negates first: its neg refuses float8)
+        raise _not_implemented('neg_cpu', input)
     return SoftMarginLoss.apply(input, target, reduction)
 
 
@@ -1081,7 +1084,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     require_tensor(input, 'log_sigmoid')
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
-    if input.dtype.category < 2:
+    if input.dtype.category < 2 or input._data.dtype.num in FLOAT8_NUMS:
         raise _not_implemented('log_sigmoid_cpu', input)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:

@@ -85,6 +85,8 @@ def heaviside(input, values, *, out=None):
     """
     if isinstance(values, Tensor) and isinstance(input, Tensor) and values.dtype is not input.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel('heaviside_cpu', input._data.dtype)
     _result = Heaviside.apply(input, values)
     return _result if out is None else write_out('heaviside', _result, out)
 
@@ -211,6 +213,8 @@ def nextafter(input, other, *, out=None):
     tensor([2.2204e-16], dtype=ember.float64)
     """
     _require_float('nextafter', input, other)
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.refuse_node(Nextafter, input._data.dtype)
     _result = Nextafter.apply(input, other)
     return _result if out is None else write_out('nextafter', _result, out)
 
@@ -291,6 +295,8 @@ def frexp(input, *, out=None):
     """
     if input.dtype.category < 2:
         raise RuntimeError("ember.frexp() only supports floating-point dtypes")
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel('frexp_cpu', input._data.dtype)
     exponent = Tensor._make(input._xp.frexp(input._data)[1].astype('int32'), input._device)
     mantissa = FrexpMantissa.apply(input)
     if mantissa._grad_fn is not None:     # (PyTorch's node keeps the exponent tensor it returned)

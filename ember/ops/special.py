@@ -15,7 +15,8 @@ from ember.autograd import _saved_attrs as _sa
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.backend import to_numpy
-from ember.ops import _argparse, _special_math as sm
+from ember._dtype import FLOAT8_NUMS
+from ember.ops import _argparse, _float8, _special_math as sm
 from ember.ops._registry import op
 _NOT_OPERANDS = tuple(_argparse.NOT_OPERANDS)
 from ember.ops.inplace import write_out
@@ -143,6 +144,8 @@ def polygamma(n, input, *, out=None):
         _argparse.refuse_from_stack()   # (int() would take 1.5; PyTorch takes an int)
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel(('digamma', 'trigamma')[n] if n < 2 else 'polygamma', input._data.dtype)
     return write_out('special_polygamma', Polygamma.apply(input, int(n)), out)
 
 
