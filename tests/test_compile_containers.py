@@ -25,6 +25,13 @@ SYMBOLIC = {'recompiles', 'recompiles_on_values_and_aliasing', 'recompile_limit'
 # PyTorch's graph code names einsum after the module that defines it (torch.functional.einsum), ember's after
 # ember (torch.einsum once renamed): compared by results and graph counts only
 OTHER_TARGET_NAMES = {'kron_terms'}
+# a call split by graph breaks whose code changes a container it was given: ember writes the changes back after
+# that call and runs later calls eagerly (its plans replay graphs and breaks, not Python statements), where
+# PyTorch compiles the code after the break once more (with the .item() value symbolic): results compared only
+RESULTS_ONLY = {'container_changes_across_a_graph_break'}
+# the last graph of a call split by breaks returns the inputs the result holds too (its outputs are the plan's
+# slots), PyTorch's only what it computes: results and graph counts compared
+RETURNS_INPUTS = {'results_across_a_graph_break'}
 
 
 class RecordingBackend:
@@ -51,10 +58,11 @@ def test_every_recorded_program_is_defined():
 def test_results_and_graph_counts_are_pytorchs(name):
     record, graphs = run(name)
     assert record == ORACLE[name]['record']
-    assert len(graphs) == len(ORACLE[name]['graphs'])
+    if name not in RESULTS_ONLY:
+        assert len(graphs) == len(ORACLE[name]['graphs'])
 
 
-@pytest.mark.parametrize('name', sorted(set(ORACLE) - SYMBOLIC - OTHER_TARGET_NAMES))
+@pytest.mark.parametrize('name', sorted(set(ORACLE) - SYMBOLIC - OTHER_TARGET_NAMES - RESULTS_ONLY - RETURNS_INPUTS))
 def test_graph_code_and_inputs_are_pytorchs(name):
     _, graphs = run(name)
     assert graphs == ORACLE[name]['graphs']
@@ -103,17 +111,17 @@ def test_tensor_guard_failures_name_the_tensor_by_its_place(capsys):
     assert "expected type of 'xs[1]' to be a tensor type, ' but found <class 'int'>" in logged
 
 
-def test_code_that_changes_a_container_argument_runs_eagerly_and_correctly():
+def test_changes_to_a_container_without_tensors_are_made_at_each_call():
     dynamo.reset()
 
-    def grow(xs):
-        xs.append(xs[0] + 1)
-        return xs
-    xs = [ember.ones(2)]
-    out = ember.compile(grow, backend='eager')(xs)
-    assert out is xs and len(xs) == 2 and xs[1].tolist() == [2.0, 2.0]
-    with pytest.raises(Unsupported, match="changes the container passed as 'xs'"):
-        ember.compile(grow, backend='eager', fullgraph=True)([ember.ones(2)])
+    def note(x, log):
+        log.append('called')
+        log[0] = log[0] + 1
+        return x * 2
+    compiled = ember.compile(note, backend='eager', fullgraph=True)
+    for _ in range(2):
+        log = [0]
+        assert compiled(ember.ones(1), log).tolist() == [2.0] and log == [1, 'called']
 
 
 def test_tensors_in_containers_ember_cannot_flatten_run_eagerly():

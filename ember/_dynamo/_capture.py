@@ -5,9 +5,9 @@ Capture is ember's ``fx.symbolic_trace``: tensor arguments, and the tensors insi
 namedtuple arguments (``_containers``), become placeholders named as PyTorch's compiler names them
 (``L_x_``, read into ``l_x_``; ``L_xs_0_``), other arguments are fixed for the graph (and guarded on), and
 the graph returns the tensors it computes as a flat tuple, the call's result rebuilt around them
-(``_returns``). Where capture is impossible (data-dependent control flow, ``*args`` signatures, code that
-changes a container argument) the call runs eagerly and a graph break is recorded with its reason;
-``fullgraph=True`` raises ``Unsupported`` instead.
+(``_returns``, which also redoes the code's changes to container arguments). Where capture is impossible
+(data-dependent control flow, ``*args`` signatures) the call runs eagerly and a graph break is recorded with
+its reason; ``fullgraph=True`` raises ``Unsupported`` instead.
 """
 import builtins
 import contextlib
@@ -28,6 +28,10 @@ from ember._dynamo.exc import BackendCompilerFailed, FailOnRecompileLimitHit, Un
 _RECORD = {'graphs': [], 'breaks': []}
 _FRAME_IDS = itertools.count()    # numbers compiled callables as PyTorch numbers frames in its logs
 _GRAPH_IDS = itertools.count(1)
+
+
+_CONTAINER_CHANGED = ("Unsupported: the compiled code, split by graph breaks, changes a container it was given; "
+                      "later calls run eagerly")
 
 
 class GraphBreak:
@@ -122,11 +126,6 @@ def _trace(fn, arguments, constants):
     tracer.flat_outputs = True
     with StoreNames() as names, UntracedWrites(tracer):
         graph = tracer.trace(fn, constants or None)
-    changed = tracer.changed_container()
-    if changed is not None:
-        raise _CannotCapture(f"Unsupported: the compiled code changes the container passed as '{changed}' (sets, "
-                             "adds or removes an item), which replaying its graph would not do again; the call "
-                             "runs eagerly")
     return tracer, graph, root_name, names.hints
 
 
@@ -512,6 +511,11 @@ class CompiledCallable:
             return self._eager(_reason(err), args, kwargs, record=first)
         if last is not None:
             last.retraced = True
+        if run.tracer.writes is not None:
+            # the code changed a container it was given: done for this call; replaying the plan would not redo
+            # it, so later calls run eagerly
+            self.entries.cache[key] = ('eager', _CONTAINER_CHANGED)
+            return out
         changed = state.changed() if state is not None else None
         if changed is not None:
             self.entries.cache[key] = ('eager', python_state_reason(changed))

@@ -71,6 +71,22 @@ def graph_input_name(prefix, base, path=''):
     return re.sub('_+', '_', re.sub('[^a-zA-Z0-9]', '_', f"{prefix}['{base}']{path}"))
 
 
+def items_of(container):
+    """A container's own items, to see them change: ``(key, value)`` pairs of a mapping, else its values."""
+    return list(container.items()) if isinstance(container, dict) else list(container)
+
+
+def items_changed(container, before):
+    """Whether ``container``'s items differ from ``before`` (``items_of``'s, which keeps them alive): keys, or
+    which objects they are."""
+    now = items_of(container)
+    if len(now) != len(before):
+        return True
+    if isinstance(container, dict):
+        return any(k != j or v is not w for (k, v), (j, w) in zip(now, before))
+    return any(v is not w for v, w in zip(now, before))
+
+
 def holds_unflattened_tensor(value):
     """Whether ``value`` holds a tensor inside a container ``_pytree`` does not flatten (a list subclass)."""
     from ember import Tensor

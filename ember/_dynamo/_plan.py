@@ -76,7 +76,8 @@ def fill(template, env, arguments, fn):
     if isinstance(template, Ref):
         return resolve(template.source, env, arguments, fn)
     if isinstance(template, (tuple, list)):
-        return type(template)(fill(t, env, arguments, fn) for t in template)
+        items = [fill(t, env, arguments, fn) for t in template]
+        return type(template)(*items) if hasattr(template, '_fields') else type(template)(items)
     if isinstance(template, dict):
         return {k: fill(v, env, arguments, fn) for k, v in template.items()}
     return template

@@ -37,6 +37,7 @@ class SegmentTracer(CaptureTracer):
         self.run = run
         self.alive = weakref.WeakSet()      # the proxies the code may still hold
         self.carried = {}                   # node of an earlier graph -> its placeholder in this one
+        self.writes = None                  # the changes the code made to its container arguments (``_returns``)
 
     def proxy(self, node):
         proxy = ValueProxy(node, self)
@@ -54,6 +55,16 @@ class SegmentTracer(CaptureTracer):
                 return run.at_break(action, lambda: getattr(run.actual_of(this), target)(*run.actuals(others),
                                                                                      **run.actuals(kwargs)))
         return super().create_proxy(kind, target, args, kwargs, *rest, **more)
+
+    def create_output_arg(self, result):
+        """The result; where the code changed containers it was given, with the traced values of their final
+        items (``SegmentedRun`` writes them into the caller's containers)."""
+        from ember._dynamo._returns import Writes
+        changed = self.changed_containers()
+        if not changed:
+            return super().create_output_arg(result)
+        self.writes = Writes(self, changed)
+        return super().create_output_arg((result, self.writes.proxies))
 
     def create_arg(self, a):
         if isinstance(a, ValueProxy) and a.node.graph is not self.graph:
@@ -162,7 +173,11 @@ class SegmentedRun:
             slots = {node: _plan.Ref(('slot', (last, j))) for j, node in enumerate(leaves)}
             step.action = ('return', _rebuild(structure, slots))
         self.outcomes.append(None)
-        return _rebuild(structure, values)
+        result = _rebuild(structure, values)
+        if self.tracer.writes is not None:
+            result, written = result
+            self.tracer.writes.apply(written, self.arguments)
+        return result
 
     def eager_call(self, fn, args, kwargs, reason=DISABLED_REASON):
         """A disabled function called by the traced code (or one ``disallow_in_graph`` marked): a graph
@@ -438,8 +453,11 @@ def _rebuild(structure, values):
     from ember.fx.node import Node
     if isinstance(structure, Node):
         return values[structure]
-    if isinstance(structure, (tuple, list)):
-        return type(structure)(_rebuild(v, values) for v in structure)
+    if isinstance(structure, tuple):
+        items = [_rebuild(v, values) for v in structure]
+        return type(structure)(*items) if hasattr(structure, '_fields') else type(structure)(items)
+    if isinstance(structure, list):         # (fx's immutable_list: the code returned a list)
+        return [_rebuild(v, values) for v in structure]
     if isinstance(structure, dict):
         return {k: _rebuild(v, values) for k, v in structure.items()}
     return structure

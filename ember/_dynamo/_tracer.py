@@ -18,7 +18,8 @@ import traceback
 from ember.fx._symbolic_trace import Tracer
 from ember.compiler import _DISALLOWED_IN_GRAPH as _DISALLOWED
 from ember.fx.proxy import Attribute, Proxy
-from ember.utils._pytree import keystr, tree_flatten, tree_flatten_with_path
+from ember.utils._pytree import keystr, tree_flatten_with_path
+from ember._dynamo._containers import items_changed, items_of
 
 # tensor facts the traced code may read: answered from the real value, recorded nowhere
 _STATIC_ATTRS = frozenset({'shape', 'dtype', 'device', 'ndim', 'is_cuda', 'layout', 'requires_grad', 'is_sparse',
@@ -81,7 +82,7 @@ class CaptureTracer(Tracer):
         self.traced = None
         self.on_proxy = on_proxy         # called with each new op proxy (the break checks, stack traces)
         self.constants = {}              # id -> [tensor, its attribute]: assume_constant_result's results
-        self.container_copies = []       # (argument name, the traced copy, its spec, its leaves at the start)
+        self.container_copies = []       # (a container of a traced copy, argument, key path, its items at the start)
         self.flat_outputs = False        # the graph returns its computed tensors flat, the result rebuilt
         self.returns = None              # then: how to rebuild it (``_returns.Returns``)
         self.container_sources = {}      # id of a copy's container -> (argument name, key path in it)
@@ -148,19 +149,17 @@ class CaptureTracer(Tracer):
         return forward(*args, **kwargs)         # every module is traced through, wherever it lives
 
     def _concrete(self, param, value):
-        """A fixed argument; a container holding tensors is copied with a graph input in place of each of
-        its tensors (see ``_containers``), the copy's leaves noted to see the code change it."""
+        """A fixed argument; a container is copied with a graph input in place of each of its tensors (see
+        ``_containers``), the copy's containers noted to see the code change them."""
         from ember import Tensor
         from ember._dynamo._containers import is_container
         if not is_container(value):
             return super()._concrete(param, value)
+        # copied even without tensors: what the code changes in it is seen, and redone at each call (``_returns``)
         pairs, spec = tree_flatten_with_path(value)
-        if not any(isinstance(leaf, Tensor) for _, leaf in pairs):
-            return value
         leaves = [self._leaf_input(param.name, keystr(path)) if isinstance(leaf, Tensor) else leaf
                   for path, leaf in pairs]
         copy = spec.unflatten(leaves)
-        self.container_copies.append((param.name, copy, spec, leaves))
         self._note_containers(copy, param.name, ())
         return copy
 
@@ -172,6 +171,7 @@ class CaptureTracer(Tracer):
         if node is None:
             return
         self.container_sources[id(value)] = (name, path)
+        self.container_copies.append((value, name, path, items_of(value)))
         for key, child in _node_def(node).flatten_with_keys_fn(value)[0]:
             self._note_containers(child, name, path + (key,))
 
@@ -180,20 +180,18 @@ class CaptureTracer(Tracer):
         proxy.node.meta['leaf'] = (name, path)
         return proxy
 
-    def changed_container(self):
-        """The name of a container argument the traced code changed (an item set, appended, removed), or None."""
-        for name, copy, spec, leaves in self.container_copies:
-            now, now_spec = tree_flatten(copy)
-            if now_spec != spec or any(a is not b for a, b in zip(now, leaves)):
-                return name
-        return None
+    def changed_containers(self):
+        """``[(container, argument name, key path), ...]``: the containers of the arguments' copies whose items
+        the traced code changed (set, added, removed), outermost first."""
+        return [(copy, name, path) for copy, name, path, before in self.container_copies
+                if items_changed(copy, before)]
 
     def create_output_arg(self, result):
         """With ``flat_outputs``: the graph returns the tensors it computes, flat (``_returns``)."""
         if not self.flat_outputs:
             return super().create_output_arg(result)
         from ember._dynamo._returns import Returns
-        self.returns = Returns(self, result)
+        self.returns = Returns(self, result, self.changed_containers())
         return tuple(self.returns.outputs)
 
     def state_input(self, t):
