@@ -1,72 +1,155 @@
 """PyTorch's randperm for n < 2**32 / 20, vectorised: start from 0..n-1 and for i = 0..n-2 swap
 r[i] with r[t_i], t_i = i + w_i % (n - i).
 
-The swaps run a block of consecutive steps at a time on the array itself.  Within a block most
-steps are independent: step i reads r[i] and r[t_i] as they were when the block began, and writes
-them swapped.  So a block is one gather of the targets' values, one scatter of the block's values
-to the targets and one copy back.  Two things break that independence, and only the steps they
-involve are redone in order (by :func:`_in_order`): several steps of the block with the same target
-(found because the scatter keeps one writer per target: every other writer reads back a value that
-is not its own), and a step whose target lies later in the same block (that position's own step
-then starts from the moved value).  A block of B steps has about B**2 / (n - i) of these, so the
-blocks are as large as keeps them rare; the last steps, whose targets all lie in a short tail of
-positions, form a closed problem of their own and are done in order in one piece.
+Step i leaves at position i what its target held just before it, and moves to its target what
+position i held just before it.  The steps run a block of consecutive ones at a time on the array
+itself, each block as one gather of its targets' values, one scatter of the values its steps move
+there and a copy back: within a block every value is the one at the block's start except where two
+of its steps meet, and those meetings are settled without running any step again:
 
-NumPy's own sort here is a comparison sort (tens of nanoseconds an element), so sorting all n
-steps by target, as an earlier version did, cost several times PyTorch's whole loop; the blocks
-need only random gathers and scatters, a few per element.
+* a step whose target lies later in its own block changes what that position's own step moves (the
+  value that arrived there): those positions are found from the targets alone, before the blocks,
+  and their outgoing values replaced before each block's scatter;
+* of several steps of a block on one target, the scatter keeps the last one's value, as the loop
+  does, but every step after the first receives what the step before it moved, not the target's
+  value at the block's start.  A second scatter, of each step's number in its block, read back,
+  finds them, and their positions, which no later step reads, are corrected once at the end.
+
+So each block is a handful of NumPy calls, and the blocks grow as sqrt(n - i), which keeps the
+steps that meet rare.  The last steps, whose targets crowd the last positions, are done in order
+in one piece.  NumPy sorts by comparison here (tens of nanoseconds an element), so sorting every
+step by target, as an early version did, cost several times PyTorch's whole loop; the blocks need
+random gathers and scatters, a few per step.
+
+The scatters rely on NumPy leaving the last of repeated indices' values, which it does though it
+does not promise it: ``_last_write_wins`` checks that once, and without it every step is done in
+order by ``_apply_in_order``.
 """
 import math
 
 import numpy as np
 
-_BLOCK_SCALE = 16   # steps per block over sqrt(n - i): about 2 * _BLOCK_SCALE**2 steps of a block are redone
+_BLOCK_SCALE = 16   # steps per block over sqrt(n - i) (8 to 16 measured alike)
 _MIN_BLOCK = 1024
-_TAIL = 1 << 14     # the last steps, done in order together: their targets crowd the last positions
+_MAX_BLOCK = 1 << 16    # a step's number in its block fits the uint16 stamps
+_TAIL = 1 << 10     # the last steps, done in order together (2**14 cost more than the blocks)
+_WRITE_ORDER = []
 
 
 def randperm(words, n):
     """The permutation (int32) that PyTorch's swap loop makes of 0..n-1 with the mt19937
     ``words`` (n - 1 of them, uint32, overwritten)."""
     steps = n - 1
-    t = words
-    t %= np.arange(n, 1, -1, dtype=np.uint32)               # w_i % (n - i)
-    t += np.arange(steps, dtype=np.uint32)                  # the target i + w_i % (n - i)
-    t = t.astype(np.intp)                                   # (NumPy's index type: no conversion per use)
+    rem = words
+    rem %= np.arange(n, 1, -1, dtype=np.uint32)             # w_i % (n - i)
+    t = np.arange(steps, dtype=np.intp)                     # (NumPy's index type: no conversion per use)
+    t += rem                                                # the target i + w_i % (n - i)
     r = np.arange(n, dtype=np.int32)
-    tail = max(0, steps - _TAIL)
-    seen = np.zeros(n, np.bool_)        # scratch: the targets that several steps of a block share
-    a = 0
-    while a < tail:
-        b = min(tail, a + max(_MIN_BLOCK, int(_BLOCK_SCALE * math.sqrt(n - a))))
-        _block(r, t[a:b], a, b, seen)
-        a = b
+    tail = max(0, steps - _TAIL) if _last_write_wins() else 0
+    if tail:
+        _blocks(r, t, rem, tail, n)
     if tail < steps:
         y = t[tail:]
         _apply_in_order(r, np.arange(tail, steps), y, r[tail:steps].copy(), r[y], steps)
     return r
 
 
-def _block(r, targets, a, b, seen):
-    """Steps a..b-1 (``targets``: theirs) on ``r``, all of whose targets lie at or after a."""
-    own = r[a:b].copy()                 # r[i] when the block begins
-    there = r[targets]                  # r[t_i] when the block begins
-    r[targets] = own                    # one writer per target survives
-    shared = r[targets] != own          # writers that did not: their target is shared
-    r[a:b] = there
-    # the steps redone in order: every step on a shared target, the steps whose target lies ahead
-    # in the block (also the rare t_i == i: harmless), and the steps at those targets (they start
-    # from the moved value); nearly every block has some
-    redo = targets < b
-    redo[targets[redo] - a] = True
-    if shared.any():
-        dup = targets[shared]
-        seen[dup] = True
-        redo |= seen[targets]
-        seen[dup] = False
-    x = np.flatnonzero(redo)
-    if x.size:
-        _apply_in_order(r, x + a, targets[x], own[x], there[x], b)
+def _last_write_wins():
+    """Whether assigning through an index array with repeated entries leaves each element the
+    last value written to it (checked once, on the blocks' dtypes)."""
+    if not _WRITE_ORDER:
+        where = np.arange(5000, dtype=np.intp) * 7919 % 1031
+        last = {}
+        for k, x in enumerate(where.tolist()):
+            last[x] = k
+        slots, final = np.array(list(last)), np.array(list(last.values()))
+        ok = True
+        for dtype in (np.int32, np.uint16):
+            a = np.zeros(1031, dtype)
+            a[where] = np.arange(where.size, dtype=dtype)
+            ok = ok and np.array_equal(a[slots], final.astype(dtype))
+        _WRITE_ORDER.append(bool(ok))
+    return _WRITE_ORDER[0]
+
+
+def _block_starts(n, tail):
+    starts = []
+    a = 0
+    while a < tail:
+        starts.append(a)
+        a += max(_MIN_BLOCK, min(_MAX_BLOCK, int(_BLOCK_SCALE * math.sqrt(n - a))))
+    return np.array(starts, dtype=np.intp)
+
+
+def _blocks(r, t, rem, tail, n):
+    """Steps 0..tail-1 on ``r``, a block at a time (``rem``: each step's target minus its position)."""
+    starts = _block_starts(n, tail)
+    ends = np.append(starts[1:], tail)
+    longest = int((ends - starts).max())
+    moved = np.empty(tail, np.int32)        # what each step moves to its target
+    not_last = np.empty(tail, np.bool_)     # whether a later step of its block has its target
+    ahead, at, origin = _arrivals(t, rem, starts, ends, moved, not_last)
+    bounds = np.searchsorted(ahead, starts).tolist() + [ahead.size]
+    stamp = np.empty(n, np.uint16)          # scratch: the last step of the block on each target
+    last = np.empty(tail, np.uint16)        # the last step of its block on each step's target
+    there = np.empty(longest, np.int32)
+    number = np.arange(longest, dtype=np.uint16)    # a step's number in its block
+    for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
+        targets = t[a:b]
+        moved[a:b] = r[a:b]
+        u, v = bounds[k], bounds[k + 1]
+        if v > u:
+            moved[at[u:v]] = moved[origin[u:v]]
+        got = there[:b - a]
+        r.take(targets, out=got, mode='clip')
+        r[targets] = moved[a:b]
+        stamp[targets] = number[:b - a]
+        stamp.take(targets, out=last[a:b], mode='clip')
+        np.not_equal(last[a:b], number[:b - a], out=not_last[a:b])
+        r[a:b] = got
+    _received_from_earlier(r, moved, starts, last, not_last)
+
+
+def _arrivals(t, rem, starts, ends, lb, arrived):
+    """The steps whose targets lie later in their own block (in order), their targets, and for
+    each the position whose value at the block's start that target holds when its own step comes:
+    the last step moving a value there, or, when that step's own position received one too, where
+    that one came from, and so on.  ``lb`` (int32) and ``arrived`` (bool) are scratch, one entry
+    a step."""
+    inside = arrived
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        np.less(t[a:b], b, out=inside[a:b])
+    ahead = np.flatnonzero(inside)
+    ahead = ahead[rem[ahead] != 0]                          # (a step swapping with itself moves nothing)
+    at = t[ahead]
+    lb[at] = ahead                                          # the last of them on each target
+    origin = lb[at].astype(np.intp)
+    arrived[ahead] = False                                  # (every origin is one of them)
+    arrived[at] = True
+    todo = np.flatnonzero(arrived[origin])
+    while todo.size:
+        origin[todo] = lb[origin[todo]]
+        todo = todo[arrived[origin[todo]]]
+    return ahead, at, origin
+
+
+def _received_from_earlier(r, moved, starts, last, not_last):
+    """Every step of a block after the first on its target leaves at its position what the step
+    before it on that target moved there (``last``: the block's last step on each step's target,
+    numbered in its block)."""
+    steps = np.flatnonzero(not_last)
+    if not steps.size:
+        return
+    final = starts[np.searchsorted(starts, steps, 'right') - 1] + last[steps]
+    shift = int(not_last.size).bit_length()
+    key = (final << shift) | steps                          # the last step on the target, then step
+    key.sort()
+    group = key >> shift
+    step = key & ((1 << shift) - 1)
+    same = group[1:] == group[:-1]
+    ends = np.append(~same, True)
+    r[step[1:][same]] = moved[step[:-1][same]]
+    r[group[ends]] = moved[step[ends]]
 
 
 def _apply_in_order(r, x, y, at_x, at_y, end):

@@ -52,6 +52,23 @@ def test_randperm_blocks_redo_the_steps_that_interact(monkeypatch, scale, smalle
     assert got.tolist() == _swap_loop(_words(n, n - 1, False), n)
 
 
+@pytest.mark.parametrize('n', [2, 3, 100, 4099, 30011])
+def test_randperm_without_last_write_wins_runs_every_step_in_order(monkeypatch, n):
+    # the blocks' scatters need repeated indices to keep the last value; where NumPy did not,
+    # every step would be done by the order-free in-order solver
+    from ember._random import swap_shuffle
+    monkeypatch.setattr(swap_shuffle, '_WRITE_ORDER', [False])
+    got = draw.randperm(ember.Generator().manual_seed(n), n)
+    assert got.tolist() == _swap_loop(_words(n, n - 1, False), n)
+
+
+def test_numpy_scatter_keeps_the_last_of_repeated_indices(monkeypatch):
+    # what the fast path stands on, checked afresh (NumPy does not promise it)
+    from ember._random import swap_shuffle
+    monkeypatch.setattr(swap_shuffle, '_WRITE_ORDER', [])
+    assert swap_shuffle._last_write_wins()
+
+
 @pytest.mark.parametrize('n', [1, 2, 3, 5, 16, 17, 100, 1000, 4099])
 @pytest.mark.parametrize('seed', [0, 7, 2 ** 40 + 3])
 def test_randperm_large_is_the_inside_out_shuffle(n, seed):
