@@ -30,6 +30,9 @@ class _NoArray:
 class ValuesBacked(Tensor):
     """A sparse tensor whose metadata and autograd state are its values' (see the module docstring)."""
     __slots__ = ()
+    # defining the class (importing ember.sparse, as ember.save and ember.load do) leaves every op bound bare: its
+    # subclasses switch __torch_function__ dispatch on when their first tensor is made
+    _torch_function_on_demand = True
 
     @property
     def dtype(self):
