@@ -79,16 +79,22 @@ class Engine:
         return self._bits.random_raw(n)
 
     def words32(self, n):
-        """``n`` 32-bit words as uint32.  An even number of them, from ``_PAIRED_WORDS`` on, is drawn
-        as 64-bit numbers (NumPy's cost is per number: a quarter less time for two words each) whose
-        halves are put back in order, the first word being the high half, with three integer passes."""
-        if n < _PAIRED_WORDS or n % 2 or not _pairs_first_high():
+        """``n`` 32-bit words as uint32.  From ``_PAIRED_WORDS`` on, all but an odd count's last word
+        are drawn as 64-bit numbers (NumPy's cost is per number: a quarter less time for two words
+        each) whose halves are put back in order, the first word being the high half, with three
+        integer passes; the odd last word is drawn alone after them."""
+        if n < _PAIRED_WORDS or not _pairs_first_high():
             return self._draw.integers(0, 1 << 32, n, dtype=np.uint32)
-        pairs = self._draw.integers(0, _MAX64, n // 2, dtype=np.uint64, endpoint=True)
-        high = np.right_shift(pairs, _HALF_BITS)
+        out = np.empty(n, np.uint32)
+        even = n - n % 2
+        pairs = self._draw.integers(0, _MAX64, even // 2, dtype=np.uint64, endpoint=True)
+        swapped = out[:even].view(np.uint64)
+        np.right_shift(pairs, _HALF_BITS, swapped)
         np.left_shift(pairs, _HALF_BITS, pairs)
-        np.bitwise_or(pairs, high, pairs)
-        return pairs.view(np.uint32)
+        np.bitwise_or(swapped, pairs, swapped)
+        if even < n:
+            out[even] = self._draw.integers(0, 1 << 32, dtype=np.uint32)
+        return out
 
     def word(self):
         return int(self._bits.random_raw())
