@@ -61,13 +61,20 @@ def gelu_backward(g, x, cdf=None):
 
     def chunk(s, e):
         xs = flat[s:e]
-        cdf_s = _cdf(xs) if cdf is None else cdf[s:e]
-        pdf = np.multiply(xs, xs, out=out[s:e])
-        pdf *= -0.5
-        np.exp(pdf, out=pdf)
-        pdf *= INV_SQRT_2PI
-        pdf *= xs
-        pdf += cdf_s
-        pdf *= gflat[s:e]
+        slope_into(xs, _cdf(xs) if cdf is None else cdf[s:e], out[s:e])
+        out[s:e] *= gflat[s:e]
     _chunk_threads.for_element_chunks(out.size, _CHUNK, chunk)
     return out.reshape(x.shape)
+
+
+def slope_into(x, cdf, out):
+    """GELU's derivative ``Phi(x) + x * phi(x)`` at the 1-d array ``x`` written into ``out`` (``cdf``:
+    ``Phi(x)``), in the order ``gelu_backward`` multiplies it by the gradient: a forward that keeps it
+    makes the same backward one product."""
+    pdf = np.multiply(x, x, out=out)
+    pdf *= -0.5
+    np.exp(pdf, out=pdf)
+    pdf *= INV_SQRT_2PI
+    pdf *= x
+    pdf += cdf
+    return pdf

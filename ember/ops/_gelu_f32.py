@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from ember._random.exact import fma32
-from ember.ops import _chunk_threads
+from ember.ops import _chunk_threads, _gelu
 
 _f = np.float32
 
@@ -186,12 +186,13 @@ def midpoint_inputs(a):
     return a[_erf_pieces(a) != _erf_pieces_fused(a)]
 
 
-def onednn_gelu(x, keep_cdf=False):
+def onednn_gelu(x, keep_cdf=False, keep_slope=False):
     """GELU of a float32 array as oneDNN computes it; with ``keep_cdf`` also ``Phi(x)`` (the
-    polynomial's ``(1 + erf) / 2``, flat, for the backward)."""
+    polynomial's ``(1 + erf) / 2``, flat, for the backward), with ``keep_slope`` instead the derivative
+    that ``_gelu.gelu_backward`` makes of it (flat), computed while each chunk is in cache."""
     flat = np.ascontiguousarray(x).reshape(-1)
     out = np.empty_like(flat)
-    cdf = np.empty_like(flat) if keep_cdf else None
+    kept = np.empty_like(flat) if keep_cdf or keep_slope else None
 
     def chunk(s, e):
         xs = flat[s:e]
@@ -199,12 +200,14 @@ def onednn_gelu(x, keep_cdf=False):
         erf += _ONE
         np.multiply(xs, erf, out=out[s:e])
         out[s:e] *= _HALF
-        if keep_cdf:
-            np.multiply(erf, _HALF, out=cdf[s:e])
+        if kept is not None:
+            cdf = np.multiply(erf, _HALF, out=erf if keep_slope else kept[s:e])
+            if keep_slope:
+                _gelu.slope_into(xs, cdf, kept[s:e])
     # (chunks are independent: they run on ember's threads where set_num_threads allows several)
     _chunk_threads.for_element_chunks(flat.size, _CHUNK, chunk)
     out = out.reshape(np.shape(x))
-    return (out, cdf) if keep_cdf else out
+    return (out, kept) if kept is not None else out
 
 
 # --- ATen's own kernel (one element, strided views) ---
@@ -324,10 +327,10 @@ def aten_gelu(x, threads):
     return out.reshape(y.shape).transpose(inverse).copy()
 
 
-def gelu(x, threads, keep_cdf=False):
-    """float32 GELU of ``x`` with PyTorch's bits (``threads``: see ``aten_gelu``; ``keep_cdf``: see
-    ``onednn_gelu``, the strided path keeps none)."""
+def gelu(x, threads, keep_cdf=False, keep_slope=False):
+    """float32 GELU of ``x`` with PyTorch's bits (``threads``: see ``aten_gelu``; ``keep_cdf``,
+    ``keep_slope``: see ``onednn_gelu``, the strided path keeps none)."""
     if x.size > 1 and x.flags.c_contiguous:
-        return onednn_gelu(x, keep_cdf)
+        return onednn_gelu(x, keep_cdf, keep_slope)
     out = aten_gelu(x, threads)
-    return (out, None) if keep_cdf else out
+    return (out, None) if keep_cdf or keep_slope else out

@@ -997,8 +997,13 @@ class Gelu(Primitive):
             # saved-tensor hooks are in use: they decide what a graph keeps)
             keep = ctx.needs_input_grad[0] and not _saved_hooks._pack_stack
             if x.dtype == np.float32 and _PYTORCH_BITS[0]:
-                # PyTorch's own float32 bits (its kernels' polynomials, step by step)
-                out = _gelu_f32.gelu(x, get_num_threads, keep_cdf=keep)
+                # PyTorch's own float32 bits (its kernels' polynomials, step by step); the derivative
+                # the backward makes of Phi(x) is made here, each chunk still in cache (the strided
+                # path keeps none: the backward then computes Phi again)
+                if not keep:
+                    return _gelu_f32.gelu(x, get_num_threads)
+                out, ctx.slope = _gelu_f32.gelu(x, get_num_threads, keep_slope=True)
+                return out
             elif x.dtype == np.float32:
                 # without the bits: a direct fit of Phi, in about half the passes of the formula; it keeps
                 # GELU's derivative rather than Phi(x), so the backward is one product
