@@ -104,18 +104,32 @@ def _saxpy():
         from ember.optim._blas_axpy import axpy_
         _AXPY.append(axpy_)
     return _AXPY[0]
+
+
 _TINY32 = np.float32(2.0 ** -126)
+_TINY32_BITS = int(_TINY32.view(np.uint32))
+_BELOW_F32_MANTISSA = np.uint64(35)         # a double's bits above the 29 of its mantissa below float32's
+_MIDPOINT_SHIFTED = np.iinfo(np.int64).min  # a float32 midpoint's 29 bits (0x10000000) shifted up by them
 
 
 def _rounds_as_fused(r, rounded, a, b, c):
     """Whether the double sums ``r = a * b + c`` (C-contiguous; ``rounded``: their float32 roundings)
     round to float32 as their exact values do: none in float32's subnormals or at its smallest normal
-    (zero aside), and those on a float32 midpoint exact ties, not double sums rounded onto one."""
-    small = np.abs(rounded).reshape(-1) <= _TINY32      # (a sum below it rounds to at most it)
-    if small.any() and (r.reshape(-1)[small] != 0).any():
-        return False
-    mid = np.bitwise_and(r.reshape(-1).view(np.uint64), _F32_LOW_BITS) == _F32_HALF_ULP
-    return not mid.any() or _ties_exact(r, np.flatnonzero(mid), a, b, c)
+    (zero aside), and those on a float32 midpoint exact ties, not double sums rounded onto one.
+    ``r`` is overwritten. Each check is a reduction first, a mask only where it finds something."""
+    # results at or below float32's smallest normal (zeros too): the positive ones' least bits as
+    # unsigned, the negative ones' as signed (a sum below it rounds to at most it)
+    flat = rounded.reshape(-1).view(np.uint32)
+    if flat.min() <= _TINY32_BITS or int(flat.view(np.int32).min()) <= _TINY32_BITS - (1 << 31):
+        small = np.abs(rounded).reshape(-1) <= _TINY32
+        if (r.reshape(-1)[small] != 0).any():
+            return False
+    # the 29 bits below float32's mantissa shifted to the top: a midpoint's are the smallest int64
+    bits = r.reshape(-1).view(np.uint64)
+    low = np.left_shift(bits, _BELOW_F32_MANTISSA, out=bits).view(np.int64)
+    if low.min() != _MIDPOINT_SHIFTED:
+        return True
+    return _ties_exact(r, np.flatnonzero(low == _MIDPOINT_SHIFTED), a, b, c)
 
 
 def _ties_exact(r, idx, a, b, c):
