@@ -41,7 +41,8 @@ LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_
                     'lib_torchmetrics': 'torchmetrics lightning_utilities', 'lib_kornia': 'kornia kornia_rs',
                     'lib_gpytorch': 'gpytorch linear_operator jaxtyping', 'lib_pyro': 'pyro pyroapi opt_einsum',
                     'lib_torchinfo': 'torchinfo', 'lib_torchdiffeq': 'torchdiffeq',
-                    'lib_lightning': 'lightning lightning_utilities torchmetrics'}
+                    'lib_lightning': 'lightning lightning_utilities torchmetrics',
+                    'lib_x_transformers': 'x_transformers einx torch_einops_utils loguru frozendict'}
 NEEDS.update(LIBRARY_PROGRAMS)
 _ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.split() if name != 'cv2')
 # the tvg_* programs run torchvision's gallery examples and reference-script pieces (their pictures drawn with Pillow)
