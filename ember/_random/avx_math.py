@@ -107,22 +107,26 @@ class NormalKernel32:
     """Box-Muller pairs of the float32 kernel for up to ``size`` pairs at a time, with its
     temporaries allocated once (and their views for the usual length made once: each NumPy
     call costs a fraction of a microsecond besides its work, and the kernel makes about a
-    hundred of them per chunk)."""
+    hundred of them per chunk).  The fewer bytes a chunk touches, the more of its passes run
+    in the core's cache: besides the radii, two float32 and two float64 temporaries serve the
+    whole kernel, with the words (once read), the outputs (before they are written) and the
+    int32 views of whichever temporary is free at the time holding the rest."""
 
     def __init__(self, size):
         self.size = size
-        self._f32 = np.empty((6, size), np.float32)
-        self._f64 = np.empty((4, size), np.float64)
-        self._i32 = np.empty((3, size), np.int32)
+        self._f32 = np.empty((3, size), np.float32)
+        self._f64 = np.empty((2, size), np.float64)
         self._views = {}
 
     def _buffers(self, k):
-        """The temporaries cut to ``k`` elements, with the integer views the kernel uses."""
+        """The temporaries cut to ``k`` elements (the radii's last), with the int32 views the
+        kernel uses (of the float32 ones, and of the first ``k`` int32 slots of the float64
+        ones)."""
         v = self._views.get(k)
         if v is None:
             f32 = [a[:k] for a in self._f32]
-            v = (f32, [a[:k] for a in self._f64], [a[:k] for a in self._i32],
-                 [a.view(np.int32) for a in f32])
+            f64 = [a[:k] for a in self._f64]
+            v = (f32, f64, [a.view(np.int32) for a in f32], [a.view(np.int32)[:k] for a in f64])
             if len(self._views) > 4:
                 self._views.clear()
             self._views[k] = v
@@ -135,8 +139,8 @@ class NormalKernel32:
         Returns whether a radius is zero (a = 0): its products with negative sines or cosines
         are then -0, where PyTorch's ``fma(v, 1, 0)`` gives +0."""
         bufs = self._buffers(wa.size)
-        radius = bufs[0][5]
-        self._radius(wa, radius, bufs)
+        radius = bufs[0][2]
+        self._radius(wa, radius, first, second, bufs)
         self._sincos(wb, second, first, bufs)
         np.multiply(first, radius, first)
         np.multiply(second, radius, second)
@@ -173,33 +177,37 @@ class NormalKernel32:
         np.add(t64, coeffs[3], t64)
         y[...] = t64
 
-    def _radius(self, w, radius, bufs):
+    def _radius(self, w, radius, y, e, bufs):
         """``sqrt(-2 log(x))·RADIUS_SCALE`` for ``x = 1 - (w & (2**24 - 1))·2**-24``, the kernel's log
         step by step: ``x = 2**e·(1 + f)`` with ``1 + f`` in [sqrt(1/2), sqrt(2)) (Cephes's
-        ``x < sqrt(1/2)`` case is the part of the range below 1), then its polynomial in ``f``."""
-        f32, f64, i32, i32_of = bufs
-        e, g, y, z = f32[:4]
-        g64, t64, z64, y64 = f64
+        ``x < sqrt(1/2)`` case is the part of the range below 1), then its polynomial in ``f``.
+        ``y`` and ``e`` (float32, as long as ``w``) are overwritten; so are the first float32
+        and both float64 temporaries."""
+        f32, f64, _, _ = bufs
+        z = f32[0]
+        g64, t64 = f64
+        exponent = radius.view(np.int32)              # (radius is written last)
         bits = w.view(np.int32)
+        g = bits.view(np.float32)                     # (once the bits are read)
         np.bitwise_or(bits, _TOP8_0D, bits)           # -N for N = 2**24 - (w & (2**24 - 1)): x = N·2**-24
         y[...] = bits                                 # exact: |N| <= 2**24
-        np.add(i32_of[2], _LOG_OFFSET_0D, bits)
-        np.right_shift(bits, _23, i32[0])
-        e[...] = i32[0]
+        np.add(y.view(np.int32), _LOG_OFFSET_0D, bits)
+        np.right_shift(bits, _23, exponent)
+        e[...] = exponent
         np.bitwise_and(bits, _MANTISSA_0D, bits)
         np.add(bits, _HALF_SQRTHF_0D, bits)           # (1 + f)/2 (a carry reaches the exponent above 1/2)
-        np.subtract(bits.view(np.float32), _HALF32, g)  # g = f/2, exact
+        np.subtract(g, _HALF32, g)                    # g = f/2, exact
         np.multiply(g, g, z)                          # z/4
         g64[...] = g
         self._horner(g64, _LOG_P64, y, t64)
         np.multiply(y, g, y)                          # 2·y·f
-        # y/2 = fma(2·y, z/4, e·q1/2)
-        y64[...] = y
-        z64[...] = z
-        np.multiply(y64, z64, t64)
+        # y/2 = fma(2·y, z/4, e·q1/2), in double: (2·y)·(z/4) exactly, e·q1/2 rounded to float32
+        g64[...] = y
+        t64[...] = z
+        np.multiply(t64, g64, t64)
         np.multiply(e, _LOG_Q1_32, radius)
-        y64[...] = radius
-        np.add(t64, y64, t64)
+        g64[...] = radius
+        np.add(t64, g64, t64)
         y[...] = t64
         np.subtract(y, z, y)                          # (y - z/2)/2
         np.add(y, g, y)                               # (f + y)/2
@@ -208,12 +216,15 @@ class NormalKernel32:
         np.sqrt(radius, radius)                       # the radius sqrt(-2 log), halved
 
     def _sincos(self, w, sin, cos, bufs):
-        """(sin, cos) of ``θ = 2π·(w & (2**24 - 1))·2**-24`` (float32), times TRIG_SCALE."""
-        f32, f64, i32, i32_of = bufs
-        theta, x, z, s, c = f32[:5]
-        x64, t64, z64, y64 = f64
-        q, swap, sign = i32
+        """(sin, cos) of ``θ = 2π·(w & (2**24 - 1))·2**-24`` (float32), times TRIG_SCALE.
+        Overwrites the first two float32 and both float64 temporaries."""
+        f32, f64, i32_of, i64_of = bufs
+        z = f32[0]
+        t64, z64 = f64
+        q = i32_of[1]
         turn = w.view(np.int32)
+        x = turn.view(np.float32)                     # (once the words are read)
+        theta, c, s = cos, cos, sin                   # (each written once the last is read)
         np.bitwise_and(turn, _M24_I, turn)            # the uniform's 24 bits W
         theta[...] = turn
         np.multiply(theta, _TWO_PI_24_32, theta)
@@ -224,40 +235,41 @@ class NormalKernel32:
         np.right_shift(q, _22, q)
         t64[...] = q
         np.multiply(t64, _DP4_64, t64)                # j·(DP1 + DP2 + DP3)
-        x64[...] = theta
-        np.add(t64, x64, t64)
+        z64[...] = theta
+        np.add(t64, z64, t64)
         x[...] = t64                                  # the reduced angle, rounded once
-        x64[...] = x
         np.multiply(x, x, z)
         z64[...] = z
         # cos polynomial: fma(fma(c0, z, c1), z, c2), then fma(c·z, z, -z/2) + 1
         self._horner3_one_binade(z64, _COS_P64, c, t64)
         np.multiply(c, z, c)
-        y64[...] = c
-        np.subtract(y64, _QUARTER64, y64)             # 2·(c·z - 1/2)·z: see the note at _QUARTER64
-        np.multiply(y64, z64, t64)
+        t64[...] = c
+        np.subtract(t64, _QUARTER64, t64)             # 2·(c·z - 1/2)·z: see the note at _QUARTER64
+        np.multiply(t64, z64, t64)
         c[...] = t64
         np.add(c, _TWO32, c)
         # sin polynomial: fma(fma(s0, z, s1), z, s2), then fma(s·z, x, x)
         self._horner3_one_binade(z64, _SIN_P64, s, t64)
         np.multiply(s, z, s)
-        y64[...] = s
-        np.multiply(y64, x64, t64)
+        t64[...] = s
+        x64 = z64                                     # (z is done with)
+        x64[...] = x
+        np.multiply(t64, x64, t64)
         np.add(t64, x64, t64)
         s[...] = t64
         # odd quarter turns swap the polynomials; the sine is negated in quarter turns 2 and 3,
         # the cosine in 1 and 2: the sine's sign flip, then the cosine's flip the sine's and the
         # swap's.  Done on the bit patterns: selecting with masks is many times faster than
         # NumPy's where=.
+        swap, sign, d = i32_of[0], i64_of[0], i64_of[1]
         np.left_shift(q, _30, q)                      # bit 31: bit 1 of q, bit 30: bit 0 of q
         np.left_shift(q, _ONE_I, swap)                # bit 31: bit 0 of q (the swap), no other bit
         np.bitwise_and(q, _SIGN_BIT, sign)            # the sine's sign flip
         np.right_shift(swap, _31, q)                  # all ones where swapped
-        sb, cb = i32_of[3], i32_of[4]
-        d = np.bitwise_xor(sb, cb, i32_of[1])
+        sb, cb = s.view(np.int32), c.view(np.int32)
+        np.bitwise_xor(sb, cb, d)
         np.bitwise_and(d, q, d)
         np.bitwise_xor(d, sign, d)                    # the swap's change and the sine's flip
-        cos_bits, sin_bits = cos.view(np.int32), sin.view(np.int32)
-        np.bitwise_xor(sb, d, sin_bits)
-        np.bitwise_xor(cb, d, cos_bits)
-        np.bitwise_xor(cos_bits, swap, cos_bits)
+        np.bitwise_xor(sb, d, sb)
+        np.bitwise_xor(cb, d, cb)
+        np.bitwise_xor(cb, swap, cb)

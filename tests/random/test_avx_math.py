@@ -35,8 +35,8 @@ def radius_mismatches(k, chunk=1 << 20):
     kernel, bad = NormalKernel32(chunk), 0
     for i in range(0, k.size, chunk):
         w = k[i:i + chunk]
-        radius = np.empty(w.size, np.float32)
-        kernel._radius(w | np.uint32(0xA5000000), radius, kernel._buffers(w.size))
+        radius, y, e = (np.empty(w.size, np.float32) for _ in range(3))
+        kernel._radius(w | np.uint32(0xA5000000), radius, y, e, kernel._buffers(w.size))
         radius /= np.float32(RADIUS_SCALE)       # exact: the kernel keeps a power-of-two scaling
         ref = np.sqrt(np.float32(-2) * avx_reference.log_ps(np.float32(1) - w.astype(np.float32) * _SCALE))
         bad += int((radius.view(np.int32) != ref.view(np.int32)).sum())
