@@ -109,7 +109,7 @@ def _randn_floor():
     res = {'randn floor: MT19937 words': best(lambda: bits.integers(0, 1 << 32, N, dtype=np.uint32), 3) * 1e3}
     blocks = draw._NormalBlocks32(_BLOCKS)
     k = blocks.kernel
-    k._f32, k._f64 = (a.view(_Logged) for a in (k._f32, k._f64))
+    k._f32, k._f64 = ([a.view(_Logged) for a in arrays] for arrays in (k._f32, k._f64))
     blocks.both = blocks.both.view(_Logged)
     words = bits.integers(0, 1 << 32, 16 * _BLOCKS, dtype=np.uint32)
     out = np.empty(16 * _BLOCKS, np.float32).view(_Logged)
