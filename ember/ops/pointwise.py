@@ -1,10 +1,12 @@
 """More elementwise math: sign and exponent manipulation, log-sum of two, integer gcd/lcm, angles."""
 import math
 
+import numpy as np
+
 from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
-from ember.ops import _float8
+from ember.ops import _argparse, _float8
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops._util import elementwise
@@ -226,18 +228,57 @@ class Ldexp(Primitive):
 
     @staticmethod
     @elementwise
-    def forward(ctx, a, e):
-        scale = ctx.xp.exp2(e.astype(a.dtype, copy=False) if hasattr(e, 'astype') else float(e))
-        out = a * scale
+    def forward(ctx, a, e, exponent=None):
+        # ``exponent``: the exponent's array as given (``e`` is it promoted to the result's dtype). PyTorch scales
+        # by an integer exponent exactly, rounding once (half types through float32); a float exponent's power
+        # pow(2., other) is computed and rounded in the exponent's own dtype before the product
+        xp = ctx.xp
+        ctx.exponent, ctx.scale = exponent, None
+        if exponent is None:
+            out = a * xp.exp2(e.astype(a.dtype, copy=False) if hasattr(e, 'astype') else float(e))
+        elif exponent.dtype.kind in 'iub':
+            ints = exponent if exponent.dtype.itemsize >= 4 else exponent.astype(np.int32)
+            if a.dtype.itemsize < 4:
+                from ember.ops._float8 import astype
+                out = astype(xp.ldexp(astype(a, np.float32), ints), a.dtype)
+            else:
+                out = xp.ldexp(a, ints)
+        else:
+            ctx.scale = scale = _power_of_two(xp, e, exponent.dtype)
+            out = a * scale.astype(a.dtype)
         ctx.save_for_backward(e, out)   # (what PyTorch's node keeps: other and result = input * 2**other)
         return out
 
     @staticmethod
     def backward(ctx, g):
         e, out = ctx.saved_tensors
-        scale = (e.to(g.dtype) if isinstance(e, Tensor) else g.new_tensor(float(e))).exp2()
-        ge = g * out * math.log(2) if isinstance(e, Tensor) and e.dtype.category >= 2 else None
+        if ctx.exponent is not None and ctx.exponent.dtype.kind in 'iub':
+            # PyTorch's input gradient is grad * pow(2, other): an integer power for an integer exponent, which
+            # is 0 where the exponent is negative and wraps around past the dtype's range
+            return g * _integer_power_of_two(Tensor._make(ctx.exponent, g._device)), None
+        if ctx.scale is not None:      # (the power as the forward rounded it, in the exponent's dtype)
+            scale = Tensor._make(ctx.scale, g._device)
+        else:
+            scale = (e.to(g.dtype) if isinstance(e, Tensor) else g.new_tensor(float(e))).exp2()
+        ge = g * out * math.log(2) if isinstance(e, Tensor) else None
         return g * scale, ge
+
+
+def _power_of_two(xp, e, np_dtype):
+    """``2 ** e`` in the float dtype ``np_dtype`` (``e`` holds values of that dtype, promoted): half types
+    computed in float32 and rounded once, as PyTorch's pow."""
+    if np_dtype.itemsize < 4:
+        from ember.ops._float8 import astype
+        return astype(xp.power(np.float32(2), e.astype(np.float32)), np_dtype)
+    return xp.power(np_dtype.type(2), e.astype(np_dtype, copy=False))
+
+
+def _integer_power_of_two(e):
+    """``pow(2, e)`` for an integer tensor, as PyTorch's integer pow: in e's dtype, 0 for a negative power,
+    wrapping as the dtype does."""
+    xp, data = e._xp, e._data
+    powers = xp.power(data.dtype.type(2), xp.maximum(data, 0))
+    return Tensor._make(xp.where(data < 0, data.dtype.type(0), powers), e._device)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
@@ -247,10 +288,14 @@ def ldexp(input, other, *, out=None):
     >>> ember.ldexp(ember.tensor([1.0, 3.0]), ember.tensor([2, -1]))
     tensor([4.0000, 1.5000])
     """
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):     # (PyTorch's ldexp takes tensors only)
+        _argparse.refuse_from_stack()
     if isinstance(input, Tensor) and input.dtype.category < 2 and isinstance(other, Tensor) \
             and other.dtype.category < 2:
         input = input.to(_default_float())
-    _result = Ldexp.apply(input, other)
+    if other.dtype.category == 0:
+        raise NotImplementedError('"ldexp_cpu_exp" not implemented for \'Bool\'')
+    _result = Ldexp.apply(input, other, exponent=other._data)
     return _result if out is None else write_out('ldexp', _result, out)
 
 
