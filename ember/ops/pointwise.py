@@ -233,7 +233,7 @@ class Ldexp(Primitive):
         # by an integer exponent exactly, rounding once (half types through float32); a float exponent's power
         # pow(2., other) is computed and rounded in the exponent's own dtype before the product
         xp = ctx.xp
-        ctx.exponent, ctx.scale = exponent, None
+        ctx.exponent = exponent
         if exponent is None:
             out = a * xp.exp2(e.astype(a.dtype, copy=False) if hasattr(e, 'astype') else float(e))
         elif exponent.dtype.kind in 'iub':
@@ -244,20 +244,21 @@ class Ldexp(Primitive):
             else:
                 out = xp.ldexp(a, ints)
         else:
-            ctx.scale = scale = _power_of_two(xp, e, exponent.dtype)
-            out = a * scale.astype(a.dtype)
+            out = a * _power_of_two(xp, e, exponent.dtype).astype(a.dtype)
         ctx.save_for_backward(e, out)   # (what PyTorch's node keeps: other and result = input * 2**other)
         return out
 
     @staticmethod
     def backward(ctx, g):
         e, out = ctx.saved_tensors
-        if ctx.exponent is not None and ctx.exponent.dtype.kind in 'iub':
+        exponent = ctx.exponent
+        if exponent is not None and exponent.dtype.kind in 'iub':
             # PyTorch's input gradient is grad * pow(2, other): an integer power for an integer exponent, which
             # is 0 where the exponent is negative and wraps around past the dtype's range
-            return g * _integer_power_of_two(Tensor._make(ctx.exponent, g._device)), None
-        if ctx.scale is not None:      # (the power as the forward rounded it, in the exponent's dtype)
-            scale = Tensor._make(ctx.scale, g._device)
+            return g * _integer_power_of_two(Tensor._make(exponent, g._device)), None
+        if exponent is not None:    # a float exponent's power as the forward rounded it, in its own dtype
+            from ember._dtype import from_numpy_dtype
+            scale = 2.0 ** e.to(from_numpy_dtype(exponent.dtype))
         else:
             scale = (e.to(g.dtype) if isinstance(e, Tensor) else g.new_tensor(float(e))).exp2()
         ge = g * out * math.log(2) if isinstance(e, Tensor) else None

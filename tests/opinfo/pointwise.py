@@ -26,7 +26,9 @@ def _ints(rng):
 
 
 def _ldexp(rng):
-    return [Sample(rng.standard_normal((3, 4)), Raw(ember.tensor(rng.integers(-3, 4, (3, 4))))),
+    # (an integer exponent >= 0: PyTorch's input gradient for a negative one is 0, an integer power of 2, which
+    # gradcheck's differences cannot agree with; tests/test_ldexp_gradients.py pins those)
+    return [Sample(rng.standard_normal((3, 4)), Raw(ember.tensor(rng.integers(0, 4, (3, 4))))),
             Sample(rng.standard_normal((3, 4)), rng.integers(-3, 4, (4,)).astype(np.float64))]
 
 
