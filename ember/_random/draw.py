@@ -445,7 +445,7 @@ def randperm(gen, n):
     nothing), as int64: ``swap_shuffle.randperm``."""
     if n <= 1:
         return np.arange(n, dtype=np.int64)
-    return swap_shuffle.randperm(gen._engine.words32(n - 1), n).astype(np.int64)
+    return swap_shuffle.randperm(gen._engine.words32(n - 1), n)
 
 
 def randperm_large(gen, n):

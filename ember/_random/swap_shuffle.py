@@ -37,7 +37,7 @@ _WRITE_ORDER = []
 
 
 def randperm(words, n):
-    """The permutation (int32) that PyTorch's swap loop makes of 0..n-1 with the mt19937
+    """The permutation (int64) that PyTorch's swap loop makes of 0..n-1 with the mt19937
     ``words`` (n - 1 of them, uint32, overwritten)."""
     steps = n - 1
     rem = words
@@ -45,13 +45,15 @@ def randperm(words, n):
     t = np.arange(steps, dtype=np.intp)                     # (NumPy's index type: no conversion per use)
     t += rem                                                # the target i + w_i % (n - i)
     r = np.arange(n, dtype=np.int32)
+    perm = np.empty(n, np.int64)
     tail = max(0, steps - _TAIL) if _last_write_wins() else 0
     if tail:
-        _blocks(r, t, rem, tail, n)
+        _blocks(r, t, rem, tail, n, perm)
     if tail < steps:
         y = t[tail:]
         _apply_in_order(r, np.arange(tail, steps), y, r[tail:steps].copy(), r[y], steps)
-    return r
+    perm[tail:] = r[tail:]
+    return perm
 
 
 def _last_write_wins():
@@ -81,8 +83,9 @@ def _block_starts(n, tail):
     return np.array(starts, dtype=np.intp)
 
 
-def _blocks(r, t, rem, tail, n):
-    """Steps 0..tail-1 on ``r``, a block at a time (``rem``: each step's target minus its position)."""
+def _blocks(r, t, rem, tail, n, perm):
+    """Steps 0..tail-1 on ``r``, a block at a time (``rem``: each step's target minus its
+    position), writing the positions they finish into ``perm``.  ``t[:tail]`` is scratch after."""
     starts = _block_starts(n, tail)
     ends = np.append(starts[1:], tail)
     longest = int((ends - starts).max())
@@ -92,7 +95,7 @@ def _blocks(r, t, rem, tail, n):
     bounds = np.searchsorted(ahead, starts).tolist() + [ahead.size]
     stamp = np.empty(n, np.uint16)          # scratch: the last step of the block on each target
     last = np.empty(tail, np.uint16)        # the last step of its block on each step's target
-    there = np.empty(longest, np.int32)
+    left = np.empty(tail, np.int32)         # what each step leaves at its position
     number = np.arange(longest, dtype=np.uint16)    # a step's number in its block
     for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
         targets = t[a:b]
@@ -100,14 +103,14 @@ def _blocks(r, t, rem, tail, n):
         u, v = bounds[k], bounds[k + 1]
         if v > u:
             moved[at[u:v]] = moved[origin[u:v]]
-        got = there[:b - a]
-        r.take(targets, out=got, mode='clip')
+        # (positions before the block are never read again: what they hold is copied at the end)
+        r.take(targets, out=left[a:b], mode='clip')
         r[targets] = moved[a:b]
         stamp[targets] = number[:b - a]
         stamp.take(targets, out=last[a:b], mode='clip')
         np.not_equal(last[a:b], number[:b - a], out=not_last[a:b])
-        r[a:b] = got
-    _received_from_earlier(r, moved, starts, last, not_last)
+    perm[:tail] = left
+    _received_from_earlier(perm, moved, starts, last, not_last, t[:tail])
 
 
 def _arrivals(t, rem, starts, ends, lb, arrived):
@@ -133,23 +136,31 @@ def _arrivals(t, rem, starts, ends, lb, arrived):
     return ahead, at, origin
 
 
-def _received_from_earlier(r, moved, starts, last, not_last):
+def _received_from_earlier(perm, moved, starts, last, not_last, scratch):
     """Every step of a block after the first on its target leaves at its position what the step
     before it on that target moved there (``last``: the block's last step on each step's target,
-    numbered in its block)."""
+    numbered in its block; ``scratch``: an intp array with an entry per step)."""
     steps = np.flatnonzero(not_last)
     if not steps.size:
         return
     final = starts[np.searchsorted(starts, steps, 'right') - 1] + last[steps]
+    # the last step receives from the one before it, the last of the others (written last)
+    scratch[final] = steps
+    perm[final] = moved[steps]
+    several = scratch[final] != steps
+    if not several.any():
+        return
+    # the rarer targets that three or more steps of a block share: the others receive in order
+    scratch[final[several]] = -1
+    chained = scratch[final] == -1
+    steps, final = steps[chained], final[chained]
     shift = int(not_last.size).bit_length()
     key = (final << shift) | steps                          # the last step on the target, then step
     key.sort()
     group = key >> shift
     step = key & ((1 << shift) - 1)
     same = group[1:] == group[:-1]
-    ends = np.append(~same, True)
-    r[step[1:][same]] = moved[step[:-1][same]]
-    r[group[ends]] = moved[step[ends]]
+    perm[step[1:][same]] = moved[step[:-1][same]]
 
 
 def _apply_in_order(r, x, y, at_x, at_y, end):
