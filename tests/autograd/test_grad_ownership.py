@@ -151,3 +151,18 @@ def test_transposed_gradient_views_are_taken_only_when_nothing_else_holds_their_
     (mid.t() * 3).sum().backward()
     b.grad.zero_()
     np.testing.assert_array_equal(mid.grad.numpy(), np.full((2, 3), 3.0))
+
+
+def test_a_linear_layers_weight_takes_the_products_memory_as_its_grad():
+    # the weight's gradient, made transposed and transposed back by TBackward, becomes its .grad without a copy
+    # (a copy is an array of its own; the product's memory is seen through a view), through one layer or a chain
+    # of them, whatever the engine still holds of the nodes it ran
+    ember.manual_seed(0)
+    net = ember.nn.Sequential(ember.nn.Linear(6, 5), ember.nn.ReLU(), ember.nn.Linear(5, 4))
+    x = ember.randn(8, 6)
+    for _ in range(2):
+        net.zero_grad(set_to_none=True)
+        ember.nn.functional.cross_entropy(net(x), ember.tensor([0, 1, 2, 3, 0, 1, 2, 3])).backward()
+        for layer in (net[0], net[2]):
+            assert layer.weight.grad._data.base is not None, layer
+            assert not _shares(layer.weight.grad, layer.weight)
