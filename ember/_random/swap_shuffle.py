@@ -40,15 +40,14 @@ def randperm(words, n):
     """The permutation (int64) that PyTorch's swap loop makes of 0..n-1 with the mt19937
     ``words`` (n - 1 of them, uint32, overwritten)."""
     steps = n - 1
-    rem = words
-    rem %= np.arange(n, 1, -1, dtype=np.uint32)             # w_i % (n - i)
-    t = np.arange(steps, dtype=np.intp)                     # (NumPy's index type: no conversion per use)
-    t += rem                                                # the target i + w_i % (n - i)
+    words %= np.arange(n, 1, -1, dtype=np.uint32)           # w_i % (n - i)
+    words += np.arange(steps, dtype=np.uint32)              # the target i + w_i % (n - i)
+    t = words.astype(np.intp)                               # (NumPy's index type: no conversion per use)
     r = np.arange(n, dtype=np.int32)
     perm = np.empty(n, np.int64)
     tail = max(0, steps - _TAIL) if _last_write_wins() else 0
     if tail:
-        _blocks(r, t, rem, tail, n, perm)
+        _blocks(r, t, tail, n, perm)
     if tail < steps:
         y = t[tail:]
         _apply_in_order(r, np.arange(tail, steps), y, r[tail:steps].copy(), r[y], steps)
@@ -83,15 +82,15 @@ def _block_starts(n, tail):
     return np.array(starts, dtype=np.intp)
 
 
-def _blocks(r, t, rem, tail, n, perm):
-    """Steps 0..tail-1 on ``r``, a block at a time (``rem``: each step's target minus its
-    position), writing the positions they finish into ``perm``.  ``t[:tail]`` is scratch after."""
+def _blocks(r, t, tail, n, perm):
+    """Steps 0..tail-1 on ``r``, a block at a time, writing the positions they finish into
+    ``perm``.  ``t[:tail]`` is scratch after."""
     starts = _block_starts(n, tail)
     ends = np.append(starts[1:], tail)
     longest = int((ends - starts).max())
     moved = np.empty(tail, np.int32)        # what each step moves to its target
     not_last = np.empty(tail, np.bool_)     # whether a later step of its block has its target
-    ahead, at, origin = _arrivals(t, rem, starts, ends, moved, not_last)
+    ahead, at, origin = _arrivals(t, starts, ends, moved, not_last)
     bounds = np.searchsorted(ahead, starts).tolist() + [ahead.size]
     stamp = np.empty(n, np.uint16)          # scratch: the last step of the block on each target
     last = np.empty(tail, np.uint16)        # the last step of its block on each step's target
@@ -113,7 +112,7 @@ def _blocks(r, t, rem, tail, n, perm):
     _received_from_earlier(perm, moved, starts, last, not_last, t[:tail])
 
 
-def _arrivals(t, rem, starts, ends, lb, arrived):
+def _arrivals(t, starts, ends, lb, arrived):
     """The steps whose targets lie later in their own block (in order), their targets, and for
     each the position whose value at the block's start that target holds when its own step comes:
     the last step moving a value there, or, when that step's own position received one too, where
@@ -123,8 +122,9 @@ def _arrivals(t, rem, starts, ends, lb, arrived):
     for a, b in zip(starts.tolist(), ends.tolist()):
         np.less(t[a:b], b, out=inside[a:b])
     ahead = np.flatnonzero(inside)
-    ahead = ahead[rem[ahead] != 0]                          # (a step swapping with itself moves nothing)
     at = t[ahead]
+    moves = at != ahead                                     # (a step swapping with itself moves nothing)
+    ahead, at = ahead[moves], at[moves]
     lb[at] = ahead                                          # the last of them on each target
     origin = lb[at].astype(np.intp)
     arrived[ahead] = False                                  # (every origin is one of them)
