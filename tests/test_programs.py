@@ -43,7 +43,7 @@ LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_
                     'lib_torchinfo': 'torchinfo', 'lib_torchdiffeq': 'torchdiffeq',
                     'lib_lightning': 'lightning lightning_utilities torchmetrics',
                     'lib_x_transformers': 'x_transformers einx torch_einops_utils loguru frozendict',
-                    'lib_torch_geometric': 'torch_geometric'}
+                    'lib_torch_geometric': 'torch_geometric', 'lib_timm_kron': 'timm'}
 NEEDS.update(LIBRARY_PROGRAMS)
 _ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.split() if name != 'cv2')
 # the tvg_* programs run torchvision's gallery examples and reference-script pieces (their pictures drawn with Pillow)
@@ -102,8 +102,11 @@ def global_settings_restored():
     try:
         yield
     finally:
+        from ember._torch_function import unwrapped
         for name, value in list(vars(ember).items()):
-            if name in names and names[name] is not value:
+            # (an op bound to its dispatching wrapper stays so: a program that switched dispatch on for good
+            # (timm's) leaves it on, and traces after it need the wrappers)
+            if name in names and names[name] is not value and unwrapped(value) is not names[name]:
                 setattr(ember, name, names[name])
             elif name not in names and not isinstance(value, types.ModuleType):
                 delattr(ember, name)
