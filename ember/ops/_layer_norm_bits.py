@@ -181,8 +181,10 @@ def _row_moments(rows, fma):
     zero = np.zeros((R, LANES), _F)
     m0s, m1s, m2s = [0] * depth, [zero] * depth, [zero] * depth
     if n:
-        padded = np.zeros((R, chunks * CHUNK, LANES), _F)
-        padded[:, :n] = rows[:, :n * LANES].reshape(R, n, LANES)
+        padded = rows[:, :n * LANES].reshape(R, n, LANES)
+        if n < chunks * CHUNK:          # (the last chunk filled up with zeros, whose steps are not taken)
+            padded = np.zeros((R, chunks * CHUNK, LANES), _F)
+            padded[:, :n] = rows[:, :n * LANES].reshape(R, n, LANES)
         # step j's vectors of every row and chunk, contiguous
         steps = np.ascontiguousarray(padded.reshape(R, chunks, CHUNK, LANES).transpose(2, 0, 1, 3))
         last = n - (chunks - 1) * CHUNK  # the last chunk's vectors; its later steps are not taken
