@@ -9,7 +9,9 @@ from ember.autograd.function import Primitive, unrecorded_binary
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _one_node
 from ember.ops.linalg import Mm
-from ember.ops.shape import UnsafeView
+from ember.ops.shape import T, UnsafeView
+from ember.autograd._recorded_steps import record_step
+from ember._device import CPU as _CPU
 from ember.ops.reduce import _sum_array
 from ember.ops._registry import op
 
@@ -196,6 +198,9 @@ def linear(input, weight, bias=None):
                 y = unrecorded_binary(_linear_bias_array, input, weight, bias)   # (Addmm's forward, unrecorded)
                 if y is not None:
                     return y
+            y = _recorded_linear(input, weight, bias)
+            if y is not None:
+                return y
             return Addmm.apply(bias, input, _transposed(weight, input, bias))
         if input.__class__ is Tensor and weight.__class__ is Tensor:
             y = unrecorded_binary(_linear_array, input, weight)   # (MmT's forward, unrecorded)
@@ -282,6 +287,22 @@ def _check_addmm_bias(bias, rows, out_features):
 
 def _zero_dim_error(xd, wd):
     raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {xd.ndim}D and {wd.ndim}D")
+
+
+def _recorded_linear(input, weight, bias):
+    """``Addmm.apply(bias, input, weight.t())`` while the graph is recorded (a training step's layer): the same two
+    nodes (TBackward0 of the weight under AddmmBackward0), made by ``record_step`` without apply's argument scan,
+    promotion and device checks, which these arguments need not (plain CPU tensors of one float dtype, checked by
+    the caller, a weight that requires grad); None where they differ, or an op observer watches (apply then)."""
+    xd = input._data
+    if _function._op_hooks or not weight._requires_grad or not grad_mode._state.enabled or \
+            input._device is not _CPU or weight._device is not _CPU or bias._device is not _CPU or \
+            xd.dtype.num not in _BLAS_FLOATS or type(xd) is not np.ndarray or input._inference or \
+            type(input)._data is not _PLAIN_DATA or type(weight)._data is not _PLAIN_DATA or \
+            type(bias)._data is not _PLAIN_DATA:
+        return None
+    wt = record_step(T, (weight,), weight._data.T)
+    return record_step(Addmm, (bias, input, wt))
 
 
 def _transposed(weight, input, bias):

@@ -2,6 +2,8 @@
 log_softmax and nll_loss nodes, matmul's views and products, repeat_interleave's and sum_to_size's steps)
 behave as the chains of ops they stand for: hooks on each node see and change what flows there, double
 backward differentiates each node, and the fused pass's gradient bits are kept."""
+import contextlib
+
 import numpy as np
 
 import ember
@@ -98,3 +100,49 @@ def test_number_repeats_and_sum_to_size_differentiate_twice():
     assert ember.autograd.gradgradcheck(lambda t: t.repeat_interleave(3, 1) ** 2, (x,))
     assert ember.autograd.gradgradcheck(lambda t: t.repeat_interleave(2) ** 2, (x,))
     assert ember.autograd.gradgradcheck(lambda t: (t ** 2).reshape(2, 3, 2).sum_to_size(3, 1), (x,))
+
+
+def test_a_recorded_linear_layer_is_applys_addmm_over_the_weights_t():
+    # F.linear records TBackward0 and AddmmBackward0 without apply's argument scan: the nodes, edges, saved
+    # tensors and their attributes, the transposed weight's view of the weight, values and gradients are
+    # those of Addmm.apply(bias, x, weight.t()), whichever arguments require grad, under saved-tensor hooks too
+    from ember.ops.linear import Addmm
+    rng = np.random.default_rng(1)
+    for dtype in (ember.float32, ember.float64):
+        for x_grad, b_grad in ((True, True), (False, True), (True, False)):
+            for hooked in (False, True):
+                arrays = rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal(2)
+                x, w, b = _linear_args(arrays, dtype, x_grad, b_grad)
+                x2, w2, b2 = _linear_args(arrays, dtype, x_grad, b_grad)
+                packed = []
+                with ember.autograd.graph.saved_tensors_hooks(lambda t: packed.append(t) or t, lambda t: t) \
+                        if hooked else contextlib.nullcontext():
+                    y = F.linear(x, w, b)
+                    y2 = Addmm.apply(b2, x2, w2.t())
+                assert len(packed) == (2 * (1 + x_grad) if hooked else 0)   # (mat2 saved when x needs a gradient)
+                node, node2 = y.grad_fn, y2.grad_fn
+                assert node.name() == node2.name() == 'AddmmBackward0'
+                assert [n.name() if n else None for n, _ in node.next_functions] == \
+                    [n.name() if n else None for n, _ in node2.next_functions]
+                assert node.needs_input_grad == node2.needs_input_grad
+                assert node._saved_mat1_sym_sizes == node2._saved_mat1_sym_sizes
+                assert node._saved_mat2_sym_strides == node2._saved_mat2_sym_strides
+                assert (node._saved_mat1 is x) == (node2._saved_mat1 is x2)
+                t_node = node.next_functions[2][0]
+                assert t_node.next_functions == ((w._grad_accumulator(), 0),)
+                wt = node._saved_mat2
+                assert (wt is None) == (node2._saved_mat2 is None) == (not x_grad)
+                assert wt is None or (wt._base is w and wt.grad_fn is t_node and wt._version == w._version)
+                np.testing.assert_array_equal(y.detach().numpy(), y2.detach().numpy())
+                (y * y).sum().backward()
+                (y2 * y2).sum().backward()
+                for t, t2 in ((x, x2), (w, w2), (b, b2)):
+                    assert (t.grad is None) == (t2.grad is None)
+                    if t.grad is not None:
+                        np.testing.assert_array_equal(t.grad.numpy(), t2.grad.numpy())
+
+
+def _linear_args(arrays, dtype, x_grad, b_grad):
+    return (ember.tensor(arrays[0], dtype=dtype, requires_grad=x_grad),
+            ember.nn.Parameter(ember.tensor(arrays[1], dtype=dtype)),
+            ember.tensor(arrays[2], dtype=dtype, requires_grad=b_grad))
