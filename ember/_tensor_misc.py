@@ -2,6 +2,7 @@
 legacy pickling hook ``__setstate__``."""
 from ember._dtype import dtype as _dtype_type
 from ember._tensor import Tensor, _scalar_type_name
+from ember._tensor_user_dict import instance_dict
 
 _SLOTS = frozenset(Tensor.__slots__)
 
@@ -17,7 +18,7 @@ def _name(self):
 def _grad_dtype_get(self):
     if self._grad_fn is not None:
         raise RuntimeError('grad_dtype can only be accessed on leaf tensors.')
-    value = self.__dict__.get('_grad_dtype', _SAME_AS_DTYPE)
+    value = instance_dict(self).get('_grad_dtype', _SAME_AS_DTYPE)
     return self.dtype if value is _SAME_AS_DTYPE else value
 
 
@@ -26,7 +27,14 @@ def _grad_dtype_set(self, value):
         raise RuntimeError('grad_dtype can only be set on leaf tensors.')
     if value is not None and not isinstance(value, _dtype_type):
         raise RuntimeError(f'grad_dtype must be a ember.dtype or None, but got {type(value).__name__}')
-    self.__dict__['_grad_dtype'] = value
+    grad = self._grad
+    if value is not None and grad is not None and grad.dtype is not value:
+        from ember.ops.inplace import _C_TYPE_NAMES
+        raise RuntimeError(
+            f"Cannot set grad_dtype to '{_scalar_type_name(value)}' because there is already a gradient with dtype "
+            f"'{_C_TYPE_NAMES.get(grad.dtype.name, grad.dtype.name)}'. Please clear the gradient (.grad = None) before "
+            "changing grad_dtype, or ensure the new grad_dtype matches the existing gradient's dtype.")
+    instance_dict(self)['_grad_dtype'] = value
 
 
 _grad_dtype_doc = """The dtype a leaf tensor's ``.grad`` must have: by default the tensor's own dtype.
@@ -48,7 +56,7 @@ Example::
 
 def check_assigned_grad_dtype(tensor, grad):
     """PyTorch's refusal of a ``.grad`` whose dtype is not the tensor's ``grad_dtype``."""
-    wanted = tensor.__dict__.get('_grad_dtype', _SAME_AS_DTYPE)
+    wanted = instance_dict(tensor).get('_grad_dtype', _SAME_AS_DTYPE)
     if wanted is None:
         return
     wanted = tensor.dtype if wanted is _SAME_AS_DTYPE else wanted
@@ -64,7 +72,7 @@ def check_assigned_grad_dtype(tensor, grad):
 
 def cast_to_grad_dtype(tensor, grad):
     """The incoming gradient in the leaf's explicitly set ``grad_dtype`` (unchanged by default)."""
-    wanted = tensor.__dict__.get('_grad_dtype', _SAME_AS_DTYPE)
+    wanted = instance_dict(tensor).get('_grad_dtype', _SAME_AS_DTYPE)
     if wanted is _SAME_AS_DTYPE or wanted is None or grad.dtype is wanted:
         return grad
     return grad.to(wanted)

@@ -21,6 +21,7 @@ from ember.autograd.function import AccumulateGrad
 from ember.autograd import function as _function
 from ember.autograd import _deferred_nodes
 from ember._tensor_misc import cast_to_grad_dtype
+from ember._tensor_user_dict import instance_dict
 from ember.autograd._engine_modes import is_grad_layout_policy_enforced
 from ember import backend
 from ember.backend._overlap import dense as _dense_strides
@@ -609,7 +610,7 @@ def _kept_type(g):
 
 
 def _accumulate_into_leaf(var, g, create_graph, owned=None):
-    if '_grad_dtype' in var.__dict__:   # the leaf asked for its gradients in another dtype
+    if '_grad_dtype' in instance_dict(var):   # the leaf asked for its gradients in another dtype
         g = cast_to_grad_dtype(var, g)
     if var._grad is None:
         # a sparse gradient (nn.Embedding(sparse=True)) stays sparse, a MaskedTensor one masked

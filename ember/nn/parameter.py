@@ -12,6 +12,7 @@ tensor([0., 0.], requires_grad=True)
 
 from ember._torch_function import _disabled_torch_function_impl
 from ember._tensor import Tensor
+from ember._tensor_user_dict import user_dict
 
 
 class _ParameterMeta(type):
@@ -40,6 +41,7 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
         ['weight', 'bias', 'scale']
     """
     __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
+    __dict__ = user_dict()    # what a user set on it, as in PyTorch (see ember/_tensor_user_dict.py)
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
@@ -71,6 +73,18 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
 
     def __repr__(self):
         return 'Parameter containing:\n' + super().__repr__()
+
+    def __deepcopy__(self, memo):
+        # as PyTorch's: a new parameter of the copied values and requires_grad, without the .grad or the
+        # attributes set on this one (a plain tensor's deepcopy keeps both)
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.data.clone(memory_format=_preserve_format()), self.requires_grad)
+        return memo[id(self)]
+
+
+def _preserve_format():
+    from ember._formats import preserve_format
+    return preserve_format
 
 
 def _class_members(cls):

@@ -1,0 +1,70 @@
+"""A tensor's ``__dict__`` as PyTorch users see it: the attributes they set, nothing of autograd's.
+
+ember keeps a tensor's rarely-set autograd fields (its gradient, accumulator, view base, ...) in the instance
+dict, overriding class-level defaults, where PyTorch keeps them in C; ``vars(param)`` and ``param.__dict__`` in
+PyTorch hold only what a user or library set. Libraries rebuild parameters from it: accelerate's
+``init_empty_weights`` and ``set_module_tensor_to_device`` (what Transformers' ``from_pretrained`` with a device
+map runs) call ``type(p)(p.to(device), **p.__dict__)``, which must not be handed ``_grad``.
+"""
+from collections.abc import MutableMapping
+
+from ember._tensor import Tensor
+
+_INSTANCE_DICT = Tensor.__dict__['__dict__']     # the instance's real dict (the slot descriptor)
+# ``instance_dict(t)``: that real dict, for ember's own reads of its fields (no view made)
+instance_dict = _INSTANCE_DICT.__get__
+# what users never see there: autograd's fields and the grad_dtype a user set (a property in PyTorch)
+_HIDDEN = Tensor._INTERNAL | {'_grad_dtype'}
+
+
+class UserAttributes(MutableMapping):
+    """The instance dict less ember's internal fields; reads hide them, writes and deletes go through."""
+    __slots__ = ('_dict',)
+
+    def __init__(self, tensor):
+        self._dict = _INSTANCE_DICT.__get__(tensor)
+
+    def __getitem__(self, key):
+        if key in _HIDDEN:
+            raise KeyError(key)
+        return self._dict[key]
+
+    def __setitem__(self, key, value):
+        self._dict[key] = value
+
+    def __delitem__(self, key):
+        if key in _HIDDEN:
+            raise KeyError(key)
+        del self._dict[key]
+
+    def __iter__(self):
+        return (key for key in list(self._dict) if key not in _HIDDEN)
+
+    def __len__(self):
+        return sum(1 for key in self._dict if key not in _HIDDEN)
+
+    def __repr__(self):
+        return repr(dict(self))
+
+    def __eq__(self, other):
+        return dict(self) == (dict(other) if isinstance(other, UserAttributes) else other)
+
+    def copy(self):
+        return dict(self)
+
+
+class user_dict:
+    """The ``__dict__`` descriptor of a Tensor subclass: :class:`UserAttributes` on read; ``obj.__dict__ = d``
+    replaces the user attributes, keeping ember's internal fields."""
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        return UserAttributes(obj)
+
+    def __set__(self, obj, value):
+        real = _INSTANCE_DICT.__get__(obj)
+        internal = {k: v for k, v in real.items() if k in _HIDDEN}
+        real.clear()
+        real.update(value)
+        real.update(internal)
