@@ -30,7 +30,7 @@ PyTorch's same parts, beside what 1.3x of PyTorch's step allows over it for ever
 Why 1.3x is out of reach with the bits (2026-12-07, one thread of a shared 2-core AMD EPYC, PyTorch
 2.13): PyTorch's parts add to about 20.5 ms, so 1.3x leaves about +6.2 ms for everything ember spends
 more (its graph and op dispatch included: the whole step measures 1.5-3 ms over its parts). The
-exact kernels' NumPy floors alone cost about +8.8 ms over PyTorch's:
+exact kernels' NumPy floors alone cost about +8.6-8.8 ms over PyTorch's (the parts added: 1.30-1.35x):
 
 * GELU +3.8 ms (1024 x 512): oneDNN's erf is a degree-5 polynomial chosen among 25 pieces by the
   exponent bits, five fused multiply-adds in one pass. NumPy has no fused multiply-add: each step is
