@@ -38,6 +38,21 @@ def test_backward_uses_the_kept_cdf():
     assert np.allclose(x.grad.numpy(), expected.numpy(), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize('size', [1000, 70001])
+def test_kept_derivative_gives_the_backward_from_phi_bit_for_bit(size):
+    # the forward makes the derivative from each chunk's Phi(x) (more than one chunk at 70001) in the
+    # backward's own steps: the gradient is the one the backward computes from the kept Phi(x)
+    from ember.ops import _gelu, _gelu_f32
+    rng = np.random.default_rng(size)
+    xs = (rng.standard_normal(size) * 3).astype(np.float32)
+    xs[:5] = [0.0, -0.0, 6.5, -7.0, 1e-30]
+    g = rng.standard_normal(size).astype(np.float32)
+    x = ember.from_numpy(xs.copy()).requires_grad_()
+    F.gelu(x).backward(ember.from_numpy(g))
+    cdf = _gelu_f32.onednn_gelu(xs, keep_cdf=True)[1]
+    assert x.grad.numpy().tobytes() == _gelu.gelu_backward(g, xs, cdf).tobytes()
+
+
 @pytest.mark.parametrize('threads', [1, 2])
 def test_matches_pytorch(threads):
     torch = pytest.importorskip('torch')
