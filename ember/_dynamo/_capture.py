@@ -380,7 +380,7 @@ class CompiledCallable:
         key = [self.token, self.backend_key, ember.is_grad_enabled(), getattr(self.fn, 'training', None)]
         for name, value in arguments.items():
             if isinstance(value, Tensor):
-                key.append(self._describe(name, value))
+                key.append((name, value.dtype, str(value.device), value.requires_grad, self._sizes(name, value)))
             elif name in trees:
                 key.append(_containers.guard(name, trees[name], self._describe))
             else:
@@ -483,6 +483,10 @@ class CompiledCallable:
             return self._in_graphs(key, entry, arguments, args, kwargs, first=False)
         _, compiled, names, returns = entry
         out = compiled(*_input_values(self.fn, names, arguments))
+        if returns.whole:
+            return out if type(out) is tuple else tuple(out)
+        if returns.single:
+            return out[0]
         return returns.rebuild(out, lambda where: _input_value(self.fn, where, arguments), arguments)
 
     def _in_graphs(self, key, entry, arguments, args, kwargs, first, state=None):

@@ -19,7 +19,7 @@ from ember.utils import _pytree
 
 
 class TreeGuard(tuple):
-    """The guard entry of a container argument: ``(name, spec, leaves, duplicates)``; ``leaves`` holds
+    """The guard entry of a container argument: ``(name, structure, leaves, duplicates)``; ``leaves`` holds
     ``(source, dtype, device, requires_grad, sizes)`` per tensor and ``(source, type, value or id)`` per
     other leaf; ``duplicates``: ``(source, source of its first occurrence)`` per tensor met twice."""
 
@@ -28,31 +28,73 @@ def is_container(value):
     return _pytree._node_of(value) is not None
 
 
+# (argument name, structure) -> (its TreeSpec, the sources of its leaves): a structure's spec and sources are
+# made once, a call then only walks its argument (this runs at every compiled call)
+_KNOWN = {}
+_KNOWN_MAX = 4096
+
+
 def expand(arguments):
     """``(flat, trees)`` for a call's ``arguments`` (name -> value): ``flat`` adds each tensor inside a
     container argument under its source (``arguments`` itself when there is none); ``trees`` maps each
-    container argument to ``(spec, [(source, leaf), ...])``."""
+    container argument to ``(structure, [(source, leaf), ...])`` (``structure``: hashable, see ``_walk``)."""
     from ember import Tensor
     trees = None
     for name, value in arguments.items():
-        if type(value) is not Tensor and is_container(value):
-            pairs, spec = _pytree.tree_flatten_with_path(value)
+        if not isinstance(value, Tensor) and (type(value) in _PLAIN or is_container(value)):
+            leaves = []
+            structure = _walk(value, leaves)
+            known = _KNOWN.get((name, structure))
+            if known is None:
+                if len(_KNOWN) >= _KNOWN_MAX:
+                    _KNOWN.clear()
+                pairs, spec = _pytree.tree_flatten_with_path(value)
+                known = _KNOWN[name, structure] = (spec, [name + _pytree.keystr(path) for path, _ in pairs])
             if trees is None:
                 trees = {}
-            trees[name] = (spec, [(name + _pytree.keystr(path), leaf) for path, leaf in pairs])
+            trees[name] = (structure, list(zip(known[1], leaves)))
     if trees is None:
         return arguments, {}
     flat = dict(arguments)
-    for spec, leaves in trees.values():
+    for _, leaves in trees.values():
         flat.update((source, leaf) for source, leaf in leaves if isinstance(leaf, Tensor))
     return flat, trees
+
+
+_PLAIN = (list, tuple, dict)
+
+
+def _walk(value, leaves):
+    """``value``'s structure as nested tuples (node type, context, children), its leaves added to ``leaves``."""
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return kind, tuple([_walk(v, leaves) for v in value])
+    if kind is dict:
+        return kind, tuple(value), tuple([_walk(v, leaves) for v in value.values()])
+    node = _pytree._node_of(value)
+    if node is None:
+        leaves.append(value)
+        return None
+    children, context = _pytree._node_def(node).flatten_fn(value)
+    return node, _frozen(context), tuple([_walk(c, leaves) for c in children])
+
+
+def _frozen(context):
+    if isinstance(context, list):
+        return tuple(_frozen(c) for c in context)
+    return context
+
+
+def _spec(name, structure):
+    known = _KNOWN.get((name, structure))
+    return None if known is None else known[0]
 
 
 def guard(name, tree, describe_tensor):
     """The guard entry (a ``TreeGuard``) of container argument ``name`` flattened to ``tree``;
     ``describe_tensor(source, tensor)`` is a tensor leaf's entry."""
     from ember import Tensor
-    spec, leaves = tree
+    structure, leaves = tree
     described, first, duplicates = [], {}, []
     for source, leaf in leaves:
         if isinstance(leaf, Tensor):
@@ -62,7 +104,7 @@ def guard(name, tree, describe_tensor):
                 duplicates.append((source, seen))
         else:
             described.append((source, type(leaf), leaf if _hashable(leaf) else id(leaf)))
-    return TreeGuard((name, spec, tuple(described), tuple(duplicates)))
+    return TreeGuard((name, structure, tuple(described), tuple(duplicates)))
 
 
 def graph_input_name(prefix, base, path=''):
@@ -111,11 +153,15 @@ def _holds_tensor(value):
 def failure(old, new, flat, tensor_failure):
     """The first guard of ``old`` (a ``TreeGuard``) that ``new`` fails, worded as PyTorch's recompiles
     log words it; ``tensor_failure(old entry, new entry, flat)`` words a tensor's."""
-    name, old_spec, old_leaves, old_dups = old
+    name, old_structure, old_leaves, old_dups = old
+    old_spec = _spec(name, old_structure)
     if not isinstance(new, TreeGuard):          # no container now
-        return _type_failure(name, _node_type(old_spec))
-    _, new_spec, new_leaves, new_dups = new
-    if old_spec != new_spec:
+        return _type_failure(name, _node_type(old_spec)) if old_spec is not None else f"{name} does not match"
+    _, new_structure, new_leaves, new_dups = new
+    if old_structure != new_structure:
+        new_spec = _spec(name, new_structure)
+        if old_spec is None or new_spec is None:
+            return f"{name} does not match"
         return _structure_failure(name, old_spec, new_spec, {leaf[0]: leaf for leaf in old_leaves})
     for a, b in zip(old_leaves, new_leaves):
         if a == b:
