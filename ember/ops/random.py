@@ -507,6 +507,25 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
 
 
 _RANDPERM_SMALL = (1 << 32) // 20     # PyTorch changes algorithm at 2**32 / 20
+_RANDPERM_TYPES = ('uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64')
+# the largest n - 1 an integer result holds, and C's name for its type (PyTorch's overflow message)
+_RANDPERM_INT_LIMITS = {'int8': (127, 'int8_t'), 'uint8': (255, 'uint8_t'), 'int16': (32767, 'int16_t'),
+                        'uint16': (65535, 'uint16_t'), 'int32': (2 ** 31 - 1, 'int'), 'uint32': (2 ** 32 - 1, 'uint32_t')}
+# the largest n whose numbers a floating result holds exactly
+_RANDPERM_FLOAT_LIMITS = {'float16': (2049, '2049', 'Half'), 'float32': (2 ** 24 + 1, '2^24+1', 'Float'),
+                          'float64': (2 ** 53 + 1, '2^53+1', 'Double')}
+
+
+def _check_randperm_dtype(n, dt):
+    """PyTorch's checks, in its order: n - 1 must fit an integer result, a floating result must hold
+    0..n-1 exactly, then the dtypes randperm has a kernel for."""
+    if dt.name in _RANDPERM_INT_LIMITS and n - 1 > _RANDPERM_INT_LIMITS[dt.name][0]:
+        raise RuntimeError(f"value cannot be converted to type {_RANDPERM_INT_LIMITS[dt.name][1]} without overflow")
+    if dt.name in _RANDPERM_FLOAT_LIMITS and n > _RANDPERM_FLOAT_LIMITS[dt.name][0]:
+        _, bound, name = _RANDPERM_FLOAT_LIMITS[dt.name]
+        raise RuntimeError(f"n cannot be greater than {bound} for {name} type.")
+    if dt.name not in _RANDPERM_TYPES:
+        raise NotImplementedError(f"\"randperm\" not implemented for '{_nm(dt)}'")
 
 
 @op('ember', guard=True)
@@ -541,11 +560,9 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     _check_pin_memory('randperm', pin_memory, device)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    dt = to_dtype(dtype) if dtype is not None else int64
-    if dt.name == 'bool':
-        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
-    if dt.name == 'float16' and n > 2049:
-        raise RuntimeError("n cannot be greater than 2049 for Half type.")
+    dt = to_dtype(dtype) if dtype is not None else out.dtype if isinstance(out, Tensor) else int64
+    if as_device(device).type != 'meta':   # (PyTorch's meta kernel checks nothing)
+        _check_randperm_dtype(n, dt)
     gen = _gen(generator)
     perm = _drawn(device, (n,), np.int64,
                   lambda: draw.randperm(gen, n) if n < _RANDPERM_SMALL else draw.randperm_large(gen, n))

@@ -43,6 +43,17 @@ CASES = [
     (lambda: ember.randperm(2 ** 25, dtype=ember.float16), RuntimeError,
      "n cannot be greater than 2049 for Half type."),
     (lambda: ember.randperm(3, dtype=ember.bool), NotImplementedError, "\"randperm\" not implemented for 'Bool'"),
+    (lambda: ember.randperm(129, dtype=ember.int8), RuntimeError,
+     "value cannot be converted to type int8_t without overflow"),
+    (lambda: ember.randperm(70000, dtype=ember.uint16), RuntimeError,
+     "value cannot be converted to type uint16_t without overflow"),
+    (lambda: ember.randperm(129, out=ember.empty(0, dtype=ember.int8)), RuntimeError,
+     "value cannot be converted to type int8_t without overflow"),
+    (lambda: ember.randperm(2 ** 24 + 2, dtype=ember.float32), RuntimeError,
+     "n cannot be greater than 2^24+1 for Float type."),
+    (lambda: ember.randperm(3, dtype=ember.uint16), NotImplementedError, "\"randperm\" not implemented for 'UInt16'"),
+    (lambda: ember.randperm(3, dtype=ember.complex64), NotImplementedError,
+     "\"randperm\" not implemented for 'ComplexFloat'"),
 ]
 
 
@@ -60,3 +71,11 @@ def test_geometric_on_integers_is_allowed_as_in_pytorch():
     ember.manual_seed(0)
     t = ember.zeros(5, dtype=ember.int64).geometric_(0.5)
     assert t.dtype is ember.int64 and int(t.min()) >= 1
+
+
+def test_randperm_at_its_dtypes_limits_and_on_meta_checks_nothing():
+    # the largest n each result holds (PyTorch 2.13 returns these), and its meta kernel checks nothing
+    assert sorted(ember.randperm(128, dtype=ember.int8).tolist()) == list(range(128))
+    assert sorted(ember.randperm(256, dtype=ember.uint8).tolist()) == list(range(256))
+    assert ember.randperm(2049, dtype=ember.float16).dtype == ember.float16
+    assert ember.randperm(3, dtype=ember.bool, device='meta').shape == (3,)
