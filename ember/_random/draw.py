@@ -440,12 +440,17 @@ def _group_by_target(t, n):
     return prev, last
 
 
-def randperm(gen, n):
+_RANDPERM_EXACT = tuple(np.dtype(d) for d in (np.int64, np.int32, np.float32, np.float64))
+
+
+def randperm(gen, n, np_dtype=np.int64):
     """PyTorch's randperm for n < 2**32 / 20 (the swap loop over n - 1 words; n = 0, 1 draw
-    nothing), as int64: ``swap_shuffle.randperm``."""
+    nothing): ``swap_shuffle.randperm``, as ``np_dtype`` where that holds 0..n-1 exactly (the
+    caller checks), else as int64."""
+    np_dtype = np.dtype(np_dtype) if np.dtype(np_dtype) in _RANDPERM_EXACT else np.dtype(np.int64)
     if n <= 1:
-        return np.arange(n, dtype=np.int64)
-    return swap_shuffle.randperm(gen._engine.words32(n - 1), n)
+        return np.arange(n, dtype=np_dtype)
+    return swap_shuffle.randperm(gen._engine.words32(n - 1), n, np_dtype)
 
 
 def randperm_large(gen, n):

@@ -36,15 +36,15 @@ _TAIL = 1 << 10     # the last steps, done in order together (2**14 cost more th
 _WRITE_ORDER = []
 
 
-def randperm(words, n):
-    """The permutation (int64) that PyTorch's swap loop makes of 0..n-1 with the mt19937
-    ``words`` (n - 1 of them, uint32, overwritten)."""
+def randperm(words, n, dtype=np.int64):
+    """The permutation that PyTorch's swap loop makes of 0..n-1 with the mt19937 ``words`` (n - 1
+    of them, uint32, overwritten), as ``dtype`` (a NumPy dtype that holds 0..n-1 exactly)."""
     steps = n - 1
     words %= np.arange(n, 1, -1, dtype=np.uint32)           # w_i % (n - i)
     words += np.arange(steps, dtype=np.uint32)              # the target i + w_i % (n - i)
     t = words.astype(np.intp)                               # (NumPy's index type: no conversion per use)
     r = np.arange(n, dtype=np.int32)
-    perm = np.empty(n, np.int64)
+    perm = np.empty(n, dtype)
     tail = max(0, steps - _TAIL) if _last_write_wins() else 0
     if tail:
         _blocks(r, t, tail, n, perm)
@@ -94,7 +94,8 @@ def _blocks(r, t, tail, n, perm):
     bounds = np.searchsorted(ahead, starts).tolist() + [ahead.size]
     stamp = np.empty(n, np.uint16)          # scratch: the last step of the block on each target
     last = np.empty(tail, np.uint16)        # the last step of its block on each step's target
-    left = np.empty(tail, np.int32)         # what each step leaves at its position
+    # what each step leaves at its position (an int32 result is gathered into in place)
+    left = perm[:tail] if perm.dtype == np.int32 else np.empty(tail, np.int32)
     number = np.arange(longest, dtype=np.uint16)    # a step's number in its block
     for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
         targets = t[a:b]
@@ -108,7 +109,8 @@ def _blocks(r, t, tail, n, perm):
         stamp[targets] = number[:b - a]
         stamp.take(targets, out=last[a:b], mode='clip')
         np.not_equal(last[a:b], number[:b - a], out=not_last[a:b])
-    perm[:tail] = left
+    if left.base is not perm:
+        perm[:tail] = left
     _received_from_earlier(perm, moved, starts, last, not_last, t[:tail])
 
 

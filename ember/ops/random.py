@@ -565,7 +565,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         _check_randperm_dtype(n, dt)
     gen = _gen(generator)
     perm = _drawn(device, (n,), np.int64,
-                  lambda: draw.randperm(gen, n) if n < _RANDPERM_SMALL else draw.randperm_large(gen, n))
+                  lambda: draw.randperm(gen, n, dt.np_dtype) if n < _RANDPERM_SMALL else draw.randperm_large(gen, n))
     return write_out('randperm', _finish(perm, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
