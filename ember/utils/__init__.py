@@ -32,6 +32,7 @@ def swap_tensors(t1, t2):
     """
     import weakref
     from ember._tensor import Tensor
+    from ember._tensor_user_dict import instance_dict
     for name, t in (('t1', t1), ('t2', t2)):
         if not isinstance(t, Tensor):
             raise TypeError(f"Expected {name} to be a Tensor, but got {type(t).__name__}")
@@ -39,7 +40,7 @@ def swap_tensors(t1, t2):
             raise RuntimeError(f"Cannot swap {name} because it has weakref associated with it")
     for t in (t1, t2):
         # a graph recorded before the swap would accumulate into the wrong tensor: poison it, as PyTorch
-        acc = t.__dict__.get('_grad_acc')
+        acc = instance_dict(t).get('_grad_acc')
         acc = acc() if acc is not None else None
         if acc is not None:
             acc.register_prehook(_poisoned_by_swap)
@@ -47,11 +48,13 @@ def swap_tensors(t1, t2):
         a, b = getattr(t1, slot), getattr(t2, slot)
         setattr(t1, slot, b)
         setattr(t2, slot, a)
-    d1, d2 = dict(t1.__dict__), dict(t2.__dict__)
-    t1.__dict__.clear()
-    t1.__dict__.update(d2)
-    t2.__dict__.clear()
-    t2.__dict__.update(d1)
+    # (the whole instance dicts, autograd's fields included: a Parameter's __dict__ shows only the user's part)
+    d1, d2 = instance_dict(t1), instance_dict(t2)
+    saved1 = dict(d1)
+    d1.clear()
+    d1.update(d2)
+    d2.clear()
+    d2.update(saved1)
     t1.__class__, t2.__class__ = t2.__class__, t1.__class__
 
 

@@ -61,9 +61,10 @@ class _EngineSteps:
     @staticmethod
     def leaf(node, g, create_graph):
         from ember._tensor import Tensor
+        from ember._tensor_user_dict import instance_dict
         from ember.utils._python_dispatch import _modes
         if not _modes.any() or create_graph or g.is_sparse or type(g) is not Tensor or \
-                '_grad_dtype' in node.variable.__dict__:
+                '_grad_dtype' in instance_dict(node.variable):
             return g
         var = node.variable
         old = var.grad

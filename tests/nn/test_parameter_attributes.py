@@ -100,3 +100,14 @@ def test_grad_dtype_cannot_change_under_an_existing_gradient():
     p.grad = None
     p.grad_dtype = ember.float64
     assert p.grad_dtype is ember.float64
+
+
+def test_swap_tensors_swaps_parameters_whole():
+    # Module._apply swaps parameters this way (ember.__future__.set_swap_module_params_on_conversion)
+    a, b = _trained_weight(), nn.Parameter(ember.zeros(2, 3))
+    b.grad = ember.full((2, 3), 7.)
+    a.note = 'a'
+    grad_a, grad_b = a.grad, b.grad
+    ember.utils.swap_tensors(a, b)
+    assert a.grad is grad_b and b.grad is grad_a and b.note == 'a' and not hasattr(a, 'note')
+    assert ember.equal(a, ember.zeros(2, 3)) and dict(a.__dict__) == {} and dict(b.__dict__) == {'note': 'a'}
