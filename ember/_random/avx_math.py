@@ -114,10 +114,10 @@ _STAGGER = 320
 def _staggered(size, kinds):
     """For each ``(dtype, count)`` of ``kinds``, a list of ``count`` arrays of ``size`` elements of
     that dtype from one allocation, 64-byte aligned, each starting ``_STAGGER`` bytes further on
-    than the end of the last (arrays of a power-of-two size then start at offsets 0, 320, 640, ...
-    into their pages)."""
-    itemsizes = [np.dtype(dt).itemsize for dt, count in kinds for _ in range(count)]
-    raw = np.empty(sum(itemsizes) * size + _STAGGER * len(itemsizes) + 64, np.uint8)
+    than the (64-byte rounded) end of the last (arrays of a power-of-two size then start at offsets
+    0, 320, 640, ... into their pages)."""
+    spans = [-(-size * np.dtype(dt).itemsize // 64) * 64 for dt, count in kinds for _ in range(count)]
+    raw = np.empty(sum(spans) + _STAGGER * len(spans) + 64, np.uint8)
     at = -raw.ctypes.data % 64
     groups = []
     for dt, count in kinds:
@@ -125,7 +125,7 @@ def _staggered(size, kinds):
         for _ in range(count):
             nbytes = size * np.dtype(dt).itemsize
             arrays.append(raw[at:at + nbytes].view(dt))
-            at += nbytes + _STAGGER
+            at += -(-nbytes // 64) * 64 + _STAGGER
         groups.append(arrays)
     return groups
 

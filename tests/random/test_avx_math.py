@@ -96,3 +96,16 @@ def test_a_zero_radius_gives_positive_zeros_as_pytorchs_fused_affine():
     blocks[:, :8] |= np.uint32(1)
     assert not kernel.pairs(blocks[:, :8].ravel().copy(), blocks[:, 8:].ravel().copy(), first, second)
     assert (first != 0).all() and (second != 0).all()
+
+
+def test_kernel_temporaries_start_at_distinct_page_offsets():
+    # arrays starting at the same offset into a 4 KiB page slow every pass that reads one and
+    # writes another: the kernel's temporaries are carved from one allocation at staggered offsets
+    for size in (32768, 4096, 1000):
+        kernel = NormalKernel32(size)
+        arrays = kernel._f32 + kernel._f64
+        starts = [a.ctypes.data % 4096 for a in arrays]
+        assert len(set(starts)) == len(starts), (size, starts)
+        assert all(a.ctypes.data % 64 == 0 and a.size == size for a in arrays)
+        ends = sorted((a.ctypes.data, a.ctypes.data + a.nbytes) for a in arrays)
+        assert all(end <= start for (_, end), (start, _) in zip(ends, ends[1:]))   # no overlap
