@@ -3,8 +3,8 @@ cond, while_loop, scan, associative_scan and map from torch._higher_order_ops, t
 cond, an LSTM three ways (for-loop over LSTMCell, scan over the gate equations, scan over LSTMCell, each
 eager and compiled, checked against nn.LSTM) and the S5 state-space kernel with associative_scan.
 On a CPU: the "pointwise" associative_scan (CUDA only) shows its error and the examples run in "generic"
-mode; timings are not printed; the LSTMs are compiled without fullgraph=True (ember's compiler captures
-tensors passed directly as arguments, not the (h, c) tuples these take, and runs such calls eagerly); gradients through scan are compared with the for-loop's (the tutorial's
+mode; timings are not printed; the LSTMs are compiled without fullgraph=True (ember's compiler does not trace
+scan's calls, and runs the calls that make them eagerly); gradients through scan are compared with the for-loop's (the tutorial's
 part 3 theme)."""
 import torch
 from torch._higher_order_ops.map import map
