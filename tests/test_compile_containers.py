@@ -151,3 +151,14 @@ def test_a_graph_break_splits_a_call_with_container_arguments():
         out = compiled([ember.ones(2), ember.ones(3)], {'b': ember.ones(2)})
         assert out.tolist() == [5.0, 5.0]
     assert len(graphs) == 2 and 'L_xs_0_' in graphs[0] and 'L_d_b_' in graphs[1]
+
+
+def test_traced_values_in_containers_pytree_does_not_know_come_back_in_plain_ones():
+    import collections
+
+    class Out(collections.OrderedDict):
+        pass
+    dynamo.reset()
+    out = ember.compile(lambda x: (Out(a=x + 1, s=x.shape), x.shape), backend='eager', fullgraph=True)(ember.ones(2))
+    assert type(out[0]) is dict and out[0]['a'].tolist() == [2.0, 2.0]
+    assert out[0]['s'] == ember.Size([2]) and type(out[1]) is ember.Size

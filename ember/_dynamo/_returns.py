@@ -27,8 +27,15 @@ class Returns:
         final = [_items(copy) for copy, _, _ in changed]
         # a container of an argument (changed or not) is the caller's, not a copy
         sources = tracer.container_sources
-        leaves, self.spec = _pytree.tree_flatten((result, final),
-                                                 is_leaf=(lambda v: id(v) in sources) if sources else None)
+        is_leaf = (lambda v: id(v) in sources) if sources else None
+        leaves, self.spec = _pytree.tree_flatten((result, final), is_leaf=is_leaf)
+        unknown = [isinstance(leaf, (dict, list, tuple)) and id(leaf) not in sources and _holds_proxy(leaf)
+                   for leaf in leaves]
+        if any(unknown):
+            # traced values inside a container pytree does not know (a dict subclass): in a plain dict, list or
+            # tuple, as fx's graph output held them
+            plain = [_plain(leaf) if odd else leaf for leaf, odd in zip(leaves, unknown)]
+            leaves, self.spec = _pytree.tree_flatten(self.spec.unflatten(plain), is_leaf=is_leaf)
         self.outputs = []                    # the graph's output nodes
         self.leaves = []
         index = {}
@@ -109,6 +116,30 @@ def _write(target, mapping, items):
         target.update(items)
     else:
         target.extend(items)
+
+
+def _holds_proxy(value):
+    from ember.fx.proxy import Proxy
+    if isinstance(value, Proxy):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_proxy(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_proxy(v) for v in value)
+    return False
+
+
+def _plain(value):
+    """``value`` with the dicts, lists and tuples that hold traced values made plain ones."""
+    if not _holds_proxy(value) or _pytree._node_of(value) is not None and type(value) not in (dict, list, tuple):
+        return value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
 
 
 def _items(container):
