@@ -33,12 +33,15 @@ _BLOCK_SCALE = 16   # steps per block over sqrt(n - i) (8 to 16 measured alike)
 _MIN_BLOCK = 1024
 _MAX_BLOCK = 1 << 16    # a step's number in its block fits the uint16 stamps
 _TAIL = 1 << 10     # the last steps, done in order together (2**14 cost more than the blocks)
+_IN_PYTHON_BELOW = 400  # n below which the plain loop is quicker than the NumPy calls (alike at 500)
 _WRITE_ORDER = []
 
 
 def randperm(words, n, dtype=np.int64):
     """The permutation that PyTorch's swap loop makes of 0..n-1 with the mt19937 ``words`` (n - 1
     of them, uint32, overwritten), as ``dtype`` (a NumPy dtype that holds 0..n-1 exactly)."""
+    if n < _IN_PYTHON_BELOW:
+        return np.array(_swap_loop(words.tolist(), n), dtype)
     steps = n - 1
     words %= np.arange(n, 1, -1, dtype=np.uint32)           # w_i % (n - i)
     words += np.arange(steps, dtype=np.uint32)              # the target i + w_i % (n - i)
@@ -53,6 +56,15 @@ def randperm(words, n, dtype=np.int64):
         _apply_in_order(r, np.arange(tail, steps), y, r[tail:steps].copy(), r[y], steps)
     perm[tail:] = r[tail:]
     return perm
+
+
+def _swap_loop(words, n):
+    """PyTorch's loop itself, on Python ints."""
+    r = list(range(n))
+    for i, w in enumerate(words):
+        z = i + w % (n - i)
+        r[i], r[z] = r[z], r[i]
+    return r
 
 
 def _last_write_wins():

@@ -31,7 +31,7 @@ def _inside_out(words, n):
     return r
 
 
-@pytest.mark.parametrize('n', [0, 1, 2, 3, 5, 16, 17, 100, 1000, 4099])
+@pytest.mark.parametrize('n', [0, 1, 2, 3, 5, 16, 17, 100, 399, 400, 1000, 4099])
 @pytest.mark.parametrize('seed', [0, 7, 2 ** 40 + 3])
 def test_randperm_is_the_swap_loop(n, seed):
     got = draw.randperm(ember.Generator().manual_seed(seed), n)
@@ -48,6 +48,7 @@ def test_randperm_blocks_redo_the_steps_that_interact(monkeypatch, scale, smalle
     monkeypatch.setattr(swap_shuffle, '_BLOCK_SCALE', scale)
     monkeypatch.setattr(swap_shuffle, '_MIN_BLOCK', smallest)
     monkeypatch.setattr(swap_shuffle, '_TAIL', tail)
+    monkeypatch.setattr(swap_shuffle, '_IN_PYTHON_BELOW', 0)
     got = draw.randperm(ember.Generator().manual_seed(n), n)
     assert got.tolist() == _swap_loop(_words(n, n - 1, False), n)
 
@@ -58,6 +59,7 @@ def test_randperm_without_last_write_wins_runs_every_step_in_order(monkeypatch, 
     # every step would be done by the order-free in-order solver
     from ember._random import swap_shuffle
     monkeypatch.setattr(swap_shuffle, '_WRITE_ORDER', [False])
+    monkeypatch.setattr(swap_shuffle, '_IN_PYTHON_BELOW', 0)
     got = draw.randperm(ember.Generator().manual_seed(n), n)
     assert got.tolist() == _swap_loop(_words(n, n - 1, False), n)
 
