@@ -622,13 +622,16 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     if not st and std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     np_dt = ref.dtype.np_dtype
+    # (the draws are a fresh array of the result's shape and dtype: the steps write into it, each
+    # computed in the operands' common type and rounded to the result's, as PyTorch's do)
     if not st:   # normal(Tensor mean, float std): normal_(0, std), then + mean
         z = _normal_values(gen, _numel(shape), 0.0, std, np_dt).reshape(shape)
     else:        # normal(., Tensor std): normal_(0, 1), then * std, then + mean
         z = _normal_values(gen, _numel(shape), 0.0, 1.0, np_dt).reshape(shape)
-        z = (z * backend.to_numpy(std._data)).astype(np_dt)
+        np.multiply(z, backend.to_numpy(std._data), out=z, casting='unsafe')
     m = backend.to_numpy(mean._data) if mt else np.asarray(mean, np_dt)
-    result = _finish((z + m).astype(np_dt), ref.dtype, ref.device, False, pin_memory)
+    np.add(z, m, out=z, casting='unsafe')
+    result = _finish(z, ref.dtype, ref.device, False, pin_memory)
     if out is None:
         node = 'NormalBackward3' if mt and st else 'NormalBackward1' if mt else 'NormalBackward2'
         return recorded(result, node, *[t for t in (mean, std) if isinstance(t, Tensor)])
