@@ -13,7 +13,8 @@ from ember.ops._util import python_reads, require_tensor_args, require_tensor
 from ember.ops.inplace import write_out
 from ember.ops.inplace_views import named_as_inplace
 from ember.ops._half import in_float32, refuse_half
-from ember.ops import _add_products, _no_second_derivative
+from ember.ops import _add_products, _bf16_products, _no_second_derivative
+from ember.numerics import ENABLED as _PYTORCH_BITS
 
 _LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'   # (string.ascii_letters, without importing string)
 
@@ -27,6 +28,25 @@ def _same_dtype(out, a):
     # bfloat16 (ml_dtypes) matrix products accumulate and return float32; PyTorch rounds the result
     # back to bfloat16
     return out if out.dtype == a.dtype else out.astype(a.dtype)
+
+
+def _matrix_product(xp, a, b):
+    """``a @ b`` in the arrays' dtype: bfloat16 ones on the CPU with PyTorch's kernel's bits (see _bf16_products)."""
+    if xp is np and _PYTORCH_BITS[0] and _bf16_products.is_bfloat16(a) and _bf16_products.is_bfloat16(b):
+        return _bf16_products.product(a, b)
+    return _same_dtype(xp.matmul(a, b), a)
+
+
+def _bf16_sum_of_product(input, a, b, beta, alpha):
+    """``beta * input + alpha * (a @ b)`` for bfloat16 CPU tensors with PyTorch's bits, or None where another
+    path computes it (other dtypes or devices, or ember.numerics' PyTorch bits off)."""
+    if not (_PYTORCH_BITS[0] and input.device.type == 'cpu' and input.dtype is dtypes.bfloat16
+            and a.dtype is dtypes.bfloat16 and b.dtype is dtypes.bfloat16 and a.device == b.device == input.device):
+        return None
+    shape = tuple(a.shape[:-1]) + (b.shape[-1],)
+    _check_bias(input, shape)
+    c = None if beta == 0 else np.broadcast_to(input._data, shape)
+    return Tensor._make(_bf16_products.product(a._data, b._data, c, alpha, beta), a._device)
 
 
 class Mm(Primitive):
@@ -43,7 +63,7 @@ class Mm(Primitive):
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
         if need_a != need_b:        # one operand's gradient only: the other's strides for grad_fn._saved_*
             _sa.keep_unsaved_strides(ctx, 0, a) if need_a else _sa.keep_unsaved_strides(ctx, 1, b)
-        return _same_dtype(ctx.xp.matmul(a, b), a)
+        return _matrix_product(ctx.xp, a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -225,7 +245,7 @@ class Bmm(Primitive):
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad[:2]
         ctx.save_for_backward(a if need_b else None, b if need_a else None)    # (each for the other's gradient)
-        return _same_dtype(ctx.xp.matmul(a, b), a)
+        return _matrix_product(ctx.xp, a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -289,6 +309,8 @@ class BatchedMatmul(Bmm):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if ctx.xp is np and _PYTORCH_BITS[0] and _bf16_products.is_bfloat16(a) and _bf16_products.is_bfloat16(b):
+            return _bf16_products.product(a, b)      # (PyTorch's bmm kernel's order; the result row-major)
         out = ctx.xp.matmul(a, b)
         if not out.flags.c_contiguous:
             # NumPy lays the product of permuted batches out as the operand is; PyTorch's (a bmm or mm,
@@ -501,8 +523,14 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         if alpha != 1:
             prod = prod * alpha
         return prod if beta == 0 else (input if beta == 1 else input * beta) + prod
-    _result = _add_products.one_node(_add_products.AddmmNode, lambda i, a, b: in_float32(compute, i, a, b), input,
-                                     mat1, mat2, beta, alpha)
+
+    def value(input, mat1, mat2):
+        if mat1.ndim == 2 and mat2.ndim == 2 and mat1.shape[1] == mat2.shape[0]:
+            exact = _bf16_sum_of_product(input, mat1, mat2, beta, alpha)
+            if exact is not None:
+                return exact
+        return in_float32(compute, input, mat1, mat2)
+    _result = _add_products.one_node(_add_products.AddmmNode, value, input, mat1, mat2, beta, alpha)
     return _result if out is None else write_out('addmm', _result, out)
 
 
@@ -581,8 +609,15 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
         prod = bmm(batch1, batch2)
         _check_bias(input, tuple(prod.shape))
         return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
-    _result = _add_products.one_node(_add_products.BaddbmmNode, lambda i, a, b: in_float32(compute, i, a, b),
-                                     input, batch1, batch2, beta, alpha)
+
+    def value(input, batch1, batch2):
+        if batch1.ndim == 3 and batch2.ndim == 3 and batch1.shape[0] == batch2.shape[0] \
+                and batch1.shape[2] == batch2.shape[1]:
+            exact = _bf16_sum_of_product(input, batch1, batch2, beta, alpha)
+            if exact is not None:
+                return exact
+        return in_float32(compute, input, batch1, batch2)
+    _result = _add_products.one_node(_add_products.BaddbmmNode, value, input, batch1, batch2, beta, alpha)
     return _result if out is None else write_out('baddbmm', _result, out)
 
 

@@ -7,7 +7,8 @@ from ember._tensor import Tensor
 from ember.autograd import function as _function, grad_mode
 from ember.autograd.function import Primitive, unrecorded_binary
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _one_node
+from ember.numerics import ENABLED as _PYTORCH_BITS
+from ember.ops import _bf16_products, _one_node
 from ember.ops.linalg import Mm
 from ember.ops.shape import T, UnsafeView
 from ember.autograd._recorded_steps import record_step
@@ -33,7 +34,24 @@ def _wide_product(x, wt, xp):
     return n >= 4 * m and k >= 256 and x.flags.c_contiguous and wt.flags.f_contiguous
 
 
+def _bf16_bits(x, wt, xp):
+    return xp is np and _PYTORCH_BITS[0] and _bf16_products.is_bfloat16(x) and _bf16_products.is_bfloat16(wt)
+
+
+def _product(a, b, xp):
+    """``a @ b`` of two arrays, bfloat16 ones on the CPU in PyTorch's kernel's order (a float32 operand with a
+    bfloat16 one holds bfloat16 values: the float32 copy an opmath forward saved)."""
+    if xp is np and _PYTORCH_BITS[0]:
+        if _bf16_products.is_bfloat16(a) and (b.dtype == np.float32 or _bf16_products.is_bfloat16(b)):
+            return _bf16_products.product(a, b.astype(a.dtype, copy=False))
+        if _bf16_products.is_bfloat16(b) and a.dtype == np.float32:
+            return _bf16_products.product(a.astype(b.dtype), b)
+    return a @ b
+
+
 def _addmm_array(b, x, wt, xp=np):
+    if _bf16_bits(x, wt, xp):   # bfloat16 on the CPU: PyTorch's kernel's order of additions
+        return _bf16_products.product(x, wt, b, 1, 1)
     if _wide_product(x, wt, xp):
         # the product as (n, m), copied into a row-major result by BLAS's transposing copy (a third of
         # NumPy's strided loop at (512, 64)) and the bias added in place; without it the bias is added
@@ -52,6 +70,8 @@ def _addmm_array(b, x, wt, xp=np):
 
 
 def _mm_array(x, wt, xp=np):
+    if _bf16_bits(x, wt, xp):
+        return _bf16_products.product(x, wt)
     if _wide_product(x, wt, xp):     # (see above; the result copied row-major, as PyTorch's is)
         r = np.matmul(wt.T, x.T)
         out = np.empty((x.shape[0], wt.shape[1]), x.dtype)
@@ -88,6 +108,10 @@ class Addmm(Primitive):
         ctx.save_for_backward(x if need[2] else None, wt if need[1] else None)
         if need[1] != need[2]:      # one operand's gradient only: the other's strides for grad_fn._saved_*
             _sa.keep_unsaved_strides(ctx, 1, x) if need[1] else _sa.keep_unsaved_strides(ctx, 2, wt)
+        low = getattr(ctx, '_opmath_dtype', None)
+        if low is not None and _bf16_bits(x.astype(low), wt.astype(low), ctx.xp):
+            # bfloat16 widened for the opmath forward (exactly): the product in PyTorch's kernel's order
+            return _bf16_products.product(x.astype(low), wt.astype(low), b, 1, 1)
         return _addmm_array(b, x, wt, ctx.xp)
 
     @staticmethod
@@ -101,8 +125,8 @@ class Addmm(Primitive):
             # so the weight's .grad arrives contiguous (no copy when it is accumulated)
             # (a half-precision bias gradient sums in float32, rounded once, as the sum op and PyTorch do)
             return (Tensor._make(_sum_array(ctx.xp, gd, 0, False, None), dev) if need[0] else None,
-                    Tensor._make(gd @ wt._data.T, dev) if need[1] else None,
-                    Tensor._make((gd.T @ x._data).T, dev) if need[2] else None)
+                    Tensor._make(_product(gd, wt._data.T, ctx.xp), dev) if need[1] else None,
+                    Tensor._make(_product(gd.T, x._data, ctx.xp).T, dev) if need[2] else None)
         return (g.sum(0) if need[0] else None,
                 Mm.apply(g, wt.t()) if need[1] else None,
                 Mm.apply(g.t(), x).t() if need[2] else None)
@@ -131,8 +155,8 @@ class MmT(Primitive):
         need = ctx.needs_input_grad
         if not grad_mode._state.enabled:
             gd, dev = g._data, g._device
-            return (Tensor._make(gd @ wt._data.T, dev) if need[0] else None,
-                    Tensor._make((gd.T @ x._data).T, dev) if need[1] else None)
+            return (Tensor._make(_product(gd, wt._data.T, ctx.xp), dev) if need[0] else None,
+                    Tensor._make(_product(gd.T, x._data, ctx.xp).T, dev) if need[1] else None)
         return Mm.apply(g, wt.t()) if need[0] else None, (Mm.apply(g.t(), x).t() if need[1] else None)
 
 
