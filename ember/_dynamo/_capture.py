@@ -392,7 +392,8 @@ class CompiledCallable:
 
     def _sizes(self, name, t):
         sizes = tuple(t.shape)
-        dims = set(getattr(t, '_dynamo_dynamic_indices', ()))
+        marked = getattr(t, '_dynamo_dynamic_indices', None)      # (a set only where needed: this runs per tensor)
+        dims = set(marked) if marked else None
         if self.dynamic is True:
             dims = set(range(len(sizes)))
         elif self.dynamic is None:
@@ -403,7 +404,7 @@ class CompiledCallable:
                                                                     if a != b)
             seen = entries.dynamic_dims.get(name)
             if seen:
-                dims |= seen
+                dims = seen if dims is None else dims | seen
         if not dims:            # (the common case, at every call: no dimension is dynamic)
             return sizes
         # sizes 0 and 1 stay specialised, as PyTorch's dynamic shapes keep them

@@ -39,6 +39,8 @@ def expand(arguments):
     container argument under its source (``arguments`` itself when there is none); ``trees`` maps each
     container argument to ``(structure, [(source, leaf), ...])`` (``structure``: hashable, see ``_walk``)."""
     from ember import Tensor
+    if not _TENSOR:
+        _TENSOR.append(Tensor)
     trees = None
     for name, value in arguments.items():
         if not isinstance(value, Tensor) and (type(value) in _PLAIN or is_container(value)):
@@ -62,11 +64,15 @@ def expand(arguments):
 
 
 _PLAIN = (list, tuple, dict)
+_TENSOR = []            # ember.Tensor, imported once (_walk runs for each leaf at every call)
 
 
 def _walk(value, leaves):
     """``value``'s structure as nested tuples (node type, context, children), its leaves added to ``leaves``."""
     kind = type(value)
+    if kind is _TENSOR[0]:
+        leaves.append(value)
+        return None
     if kind is list or kind is tuple:
         return kind, tuple([_walk(v, leaves) for v in value])
     if kind is dict:
