@@ -43,16 +43,16 @@ def randperm(words, n, dtype=np.int64):
     if n < _IN_PYTHON_BELOW:
         return np.array(_swap_loop(words.tolist(), n), dtype)
     steps = n - 1
-    words %= np.arange(n, 1, -1, dtype=np.uint32)           # w_i % (n - i)
-    words += np.arange(steps, dtype=np.uint32)              # the target i + w_i % (n - i)
-    t = words.astype(np.intp)                               # (NumPy's index type: no conversion per use)
+    t = words
+    t %= np.arange(n, 1, -1, dtype=np.uint32)               # w_i % (n - i)
+    t += np.arange(steps, dtype=np.uint32)                  # the target i + w_i % (n - i)
     r = np.arange(n, dtype=np.int32)
     perm = np.empty(n, dtype)
     tail = max(0, steps - _TAIL) if _last_write_wins() else 0
     if tail:
         _blocks(r, t, tail, n, perm)
     if tail < steps:
-        y = t[tail:]
+        y = t[tail:].astype(np.intp)
         _apply_in_order(r, np.arange(tail, steps), y, r[tail:steps].copy(), r[y], steps)
     perm[tail:] = r[tail:]
     return perm
@@ -96,7 +96,8 @@ def _block_starts(n, tail):
 
 def _blocks(r, t, tail, n, perm):
     """Steps 0..tail-1 on ``r``, a block at a time, writing the positions they finish into
-    ``perm``.  ``t[:tail]`` is scratch after."""
+    ``perm`` (``t``: the targets, uint32, converted a block at a time to NumPy's index type, which
+    its four random passes then read without a conversion each)."""
     starts = _block_starts(n, tail)
     ends = np.append(starts[1:], tail)
     longest = int((ends - starts).max())
@@ -109,8 +110,10 @@ def _blocks(r, t, tail, n, perm):
     # what each step leaves at its position (an int32 result is gathered into in place)
     left = perm[:tail] if perm.dtype == np.int32 else np.empty(tail, np.int32)
     number = np.arange(longest, dtype=np.uint16)    # a step's number in its block
+    where = np.empty(longest, np.intp)
     for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
-        targets = t[a:b]
+        targets = where[:b - a]
+        targets[...] = t[a:b]
         moved[a:b] = r[a:b]
         u, v = bounds[k], bounds[k + 1]
         if v > u:
@@ -123,7 +126,7 @@ def _blocks(r, t, tail, n, perm):
         np.not_equal(last[a:b], number[:b - a], out=not_last[a:b])
     if left.base is not perm:
         perm[:tail] = left
-    _received_from_earlier(perm, moved, starts, last, not_last, t[:tail])
+    _received_from_earlier(perm, moved, starts, last, not_last, np.empty(tail, np.intp))
 
 
 def _arrivals(t, starts, ends, lb, arrived):
@@ -136,7 +139,7 @@ def _arrivals(t, starts, ends, lb, arrived):
     for a, b in zip(starts.tolist(), ends.tolist()):
         np.less(t[a:b], b, out=inside[a:b])
     ahead = np.flatnonzero(inside)
-    at = t[ahead]
+    at = t[ahead].astype(np.intp)
     moves = at != ahead                                     # (a step swapping with itself moves nothing)
     ahead, at = ahead[moves], at[moves]
     lb[at] = ahead                                          # the last of them on each target
