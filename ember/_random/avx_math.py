@@ -158,19 +158,21 @@ class NormalKernel32:
             self._views[k] = v
         return v
 
-    def pairs(self, wa, wb, first, second):
+    def pairs(self, wa, wb, first, second, zeros_matter=True):
         """``first = r·cos θ``, ``second = r·sin θ`` with ``r = sqrt(-2 log(1 - a))`` and
         ``θ = 2π·b`` for the uniforms ``a``, ``b`` given by the mt19937 words ``wa``, ``wb`` whose
         low 24 bits they are (contiguous uint32 arrays of ``k <= size`` elements, overwritten).
         Returns whether a radius is zero (a = 0): its products with negative sines or cosines
-        are then -0, where PyTorch's ``fma(v, 1, 0)`` gives +0."""
+        are then -0, where PyTorch's ``fma(v, 1, 0)`` gives +0.  Without ``zeros_matter`` (a
+        caller whose next step makes every zero's sign right) that is not looked for (a pass
+        fewer) and False is returned."""
         bufs = self._buffers(wa.size)
         radius = bufs[0][2]
         self._radius(wa, radius, first, second, bufs)
         self._sincos(wb, second, first, bufs)
         np.multiply(first, radius, first)
         np.multiply(second, radius, second)
-        return not radius.min()
+        return zeros_matter and not radius.min()
 
     @staticmethod
     def _horner(x64, coeffs, y, t64):

@@ -261,6 +261,8 @@ class _NormalBlocks32:
         """Normals of every block of ``words`` (uint32, a multiple of 16 of them) into ``out``."""
         blocks = words.size // 16
         plain = (mean == 0 and _product_stays_normal(std)) or _scales_exactly(std)
+        # only a plain multiply by a nonzero std with nothing added keeps a zero sample's sign
+        zeros_matter = plain and mean == 0 and std != 0
         for start in range(0, blocks, self.run):
             stop = min(start + self.run, blocks)
             wa, wb = self.halves.split(words[start * 16:stop * 16])
@@ -269,7 +271,7 @@ class _NormalBlocks32:
                 j = min(i + self.chunk, wa.size)
                 k = j - i
                 both = self.both[:2 * k]
-                zero_radius = self.kernel.pairs(wa[i:j], wb[i:j], both[:k], both[k:])
+                zero_radius = self.kernel.pairs(wa[i:j], wb[i:j], both[:k], both[k:], zeros_matter)
                 if plain:
                     _affine32_plain(both, mean, std, zero_radius)
                 else:
