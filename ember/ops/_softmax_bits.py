@@ -25,6 +25,7 @@ import ctypes
 import numpy as np
 
 from ember._random.exact import fma32
+from ember.backend import quiet_fp_enter, quiet_fp_leave
 from ember._cpu_capability import get_cpu_capability
 from ember.ops._cascade_sum import _running
 
@@ -39,20 +40,33 @@ def lanes_for(capability):
 LANES = lanes_for(get_cpu_capability())
 _GRAIN = 32768          # PyTorch's internal::GRAIN_SIZE
 
-_R_LN2 = np.float32(1.442695040888963407359924681001892137426645954152985934135449406931)
-_L2U = np.float32(0.693145751953125)        # ln 2's high bits: q * _L2U is exact in float32
-_L2L = np.float32(1.428606765330187045e-06)
-_POLY = tuple(np.float32(c) for c in (
+
+
+def _operand(value, dtype):
+    """``value`` as a read-only 0-d array of ``dtype``, the form the kernels below take their constants in:
+    NumPy takes it as an operand about a quarter of a microsecond faster than a NumPy scalar of the same
+    dtype (the same value and the same promotion), which an exp or log of a batch's few hundred values,
+    fifty-odd NumPy calls each, feels."""
+    a = np.array(value, dtype)
+    a.flags.writeable = False
+    return a
+
+
+_R_LN2 = _operand(1.442695040888963407359924681001892137426645954152985934135449406931, np.float32)
+_L2U = _operand(0.693145751953125, np.float32)        # ln 2's high bits: q * _L2U is exact in float32
+_L2L = _operand(1.428606765330187045e-06, np.float32)
+_POLY = tuple(_operand(c, np.float32) for c in (
     0.000198527617612853646278381, 0.00139304355252534151077271, 0.00833336077630519866943359,
     0.0416664853692054748535156, 0.166666671633720397949219, 0.5))
-_POLY64 = tuple(np.float64(c) for c in _POLY)
-_NEG_L2L64 = -np.float64(_L2L)
+_POLY64 = tuple(_operand(c, np.float64) for c in _POLY)
+_NEG_L2L64 = _operand(-_L2L, np.float64)
+_F1 = _operand(1, np.float32)
 
 
 def _binade_grid(c):
     """``1.5 * 2**(e + 29)`` for the binade ``[2**e, 2**(e + 1))`` of the float32 ``c``: a double near it
     has its last bit at float32's last bit in that binade (``2**(e - 23)``)."""
-    return np.float64(1.5) * np.float64(2.0) ** (np.frexp(c)[1] - 1 + 29)
+    return 1.5 * 2.0 ** (int(np.frexp(c)[1]) - 1 + 29)
 
 
 # The first four fused steps of the exp's polynomial, ``u * s + c`` for the constants _POLY[1:5], stay in
@@ -63,17 +77,18 @@ def _binade_grid(c):
 # last bit there, as the fused step rounds it, and subtracting ``grid`` back is exact: no float32 array, no
 # midpoint check (two of them rounding twice). The last two steps leave their binades (0.5 + s * u crosses
 # 0.5; s + s * s * u follows s) and are rounded the usual way.
-_POLY_GRID = tuple(_binade_grid(c) for c in _POLY[1:5])
-_POLY_ON_GRID = tuple(np.float64(c) + g for c, g in zip(_POLY[1:5], _POLY_GRID))
+_POLY_GRID = tuple(_operand(_binade_grid(c), np.float64) for c in _POLY[1:5])
+_POLY_ON_GRID = tuple(_operand(float(c) + float(g), np.float64) for c, g in zip(_POLY[1:5], _POLY_GRID))
 
 
 _CHUNK = 1 << 15         # values per pass of the exp: its double temporaries stay in cache
 _GATHER_LIMIT = 4096     # up to this many values the exp's midpoint checks are made in one pass
 _TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
-_TINY_BITS2 = np.uint32((int(_TINY.view(np.uint32)) << 1) - 2)
-_EXP_ZERO = np.float32(-104)                    # SLEEF's expf is zero below this
-_F32_LOW_BITS = np.uint64(0x1FFFFFFF)           # a double's mantissa bits below float32's
-_F32_HALF_ULP = np.uint64(0x10000000)           # ... holding exactly half a float32 unit
+_TINY_BITS2 = _operand((int(_TINY.view(np.uint32)) << 1) - 2, np.uint32)
+_EXP_ZERO = _operand(-104, np.float32)          # SLEEF's expf is zero below this
+_F32_LOW_BITS = _operand(0x1FFFFFFF, np.uint64)  # a double's mantissa bits below float32's
+_F32_HALF_ULP = _operand(0x10000000, np.uint64)  # ... holding exactly half a float32 unit
+_TWO32 = _operand(2, np.uint32)
 
 
 def _residual(a, b, c):
@@ -89,34 +104,43 @@ def sleef_expf(d):
     """SLEEF's vectorised ``expf`` (u10, FMA build) of the float32 array ``d``, bit for bit."""
     d = np.asarray(d, np.float32)
     flat = d.reshape(-1)
-    low = flat < _EXP_ZERO
-    zeros = np.count_nonzero(low)
-    if zeros and 4 * zeros >= flat.size:    # masked scores (-inf): compute only the others
-        out = np.zeros(flat.size, np.float32)
-        np.logical_not(low, out=low)
-        out[low] = _sleef_expf_flat(flat[low])
-        return out.reshape(d.shape)
-    return _sleef_expf_flat(flat).reshape(d.shape)
+    if not flat.size:
+        return flat.reshape(d.shape).copy()
+    # (reductions first, a mask only where they find something: a NaN minimum or maximum compares false)
+    if flat.min() < _EXP_ZERO:
+        low = flat < _EXP_ZERO
+        zeros = np.count_nonzero(low)
+        if 4 * zeros >= flat.size:    # masked scores (-inf): compute only the others
+            out = np.zeros(flat.size, np.float32)
+            np.logical_not(low, out=low)
+            out[low] = _sleef_expf_flat(flat[low], False)
+            return out.reshape(d.shape)
+        return _sleef_expf_flat(flat, False).reshape(d.shape)
+    return _sleef_expf_flat(flat, bool(flat.max() <= 100)).reshape(d.shape)
 
 
-def _sleef_expf_flat(flat):
+def _sleef_expf_flat(flat, in_range):
+    """sleef_expf of the 1-d ``flat`` (``in_range``: every value is known to lie in [-104, 100])."""
     out = np.empty(flat.size, np.float32)
-    with np.errstate(invalid='ignore', over='ignore', under='ignore'):
+    quiet = quiet_fp_enter()
+    try:
         for start in range(0, flat.size, _CHUNK):
             piece = flat[start:start + _CHUNK]
-            got = _expf_deferred(piece, out[start:start + _CHUNK])
+            got = _expf_deferred(piece, out[start:start + _CHUNK], in_range)
             # 0 < |d| < _TINY, where the steps may round in the subnormals: the bits doubled (the sign
             # shifted out) less two fall below the bound's doubled less two (zero wraps to the top)
             tiny = np.left_shift(piece.view(np.uint32), 1)
-            tiny -= np.uint32(2)
-            tiny = tiny < _TINY_BITS2
-            if tiny.any():
+            tiny -= _TWO32
+            if tiny.min() < _TINY_BITS2:
+                tiny = tiny < _TINY_BITS2
                 got[tiny] = _expf_core(piece[tiny], False)
+    finally:
+        quiet_fp_leave(quiet)
     return out
 
 
-def _expf_deferred(d, out=None):
-    """``_expf_core(d, True)`` with the fused steps' midpoint checks gathered: each step's double sum is
+def _expf_deferred(d, out=None, in_range=False):
+    """``_expf_core(d, True)`` (``in_range``: every value of ``d`` is known to lie in [-104, 100]) with the fused steps' midpoint checks gathered: each step's double sum is
     rounded to float32 straight away and only marks its midpoints, and the elements marked (rare; the
     exp is elementwise) are recomputed step by step through ``fma32`` at the end.
 
@@ -166,9 +190,9 @@ def _expf_deferred(d, out=None):
         marked = _midpoints(sums)
     else:
         _mark_midpoints(last, marked)
-    u += np.float32(1)
+    u += _F1
     np.ldexp(u, q.astype(np.int32), out=u)
-    if d.size and not (d.min() >= _EXP_ZERO and d.max() <= 100):    # (a NaN leaves both as they are)
+    if d.size and not (in_range or d.min() >= _EXP_ZERO and d.max() <= 100):    # (a NaN fails both)
         u[d < _EXP_ZERO] = 0
         u[d > 100] = np.inf
     if marked is not None and (gather or marked.any()):
@@ -189,7 +213,7 @@ def _expf_core(d, normal_range):
     for c in _POLY[2:]:
         u = fma32(u, s, c, normal_range)
     u = fma32(s * s, u, s, normal_range)
-    u += np.float32(1)
+    u += _F1
     # times 2**q: SLEEF's two exact-then-rounding products are one correctly rounded scaling (NaN
     # or huge q give garbage exponents here, overwritten just below)
     u = np.ldexp(u, q.astype(np.int32))
@@ -201,9 +225,9 @@ def _expf_core(d, normal_range):
 
 
 _F32_TINY, _F32_MAX = np.finfo(np.float32).tiny, np.finfo(np.float32).max
-_LN2_HI, _LN2_LO = np.float32(0.69314718246459960938), np.float32(-1.904654323148236017e-09)
-_LOG_POLY = tuple(np.float32(c) for c in (0.3027294874, 0.3996108174, 0.6666694880))
-_F1 = np.float32(1)
+_LN2_HI, _LN2_LO = _operand(0.69314718246459960938, np.float32), _operand(-1.904654323148236017e-09, np.float32)
+_LOG_POLY = tuple(_operand(c, np.float32) for c in (0.3027294874, 0.3996108174, 0.6666694880))
+_FOUR_THIRDS, _THREE_QUARTERS = _operand(1 / 0.75, np.float32), _operand(0.75, np.float32)
 
 
 def _two_sum_hi_lo(x, y):
@@ -223,12 +247,15 @@ def sleef_logf(x):
     ok = True if flat.size and flat.min() >= _F32_TINY and flat.max() <= _F32_MAX else \
         np.isfinite(flat) & (flat >= _F32_TINY)
     d = flat if ok is True else np.where(ok, flat, _F1)
-    with np.errstate(invalid='ignore', over='ignore', under='ignore'):
+    quiet = quiet_fp_enter()
+    try:
         sums = []
         r = _logf_core(d, _marking_fma(sums))
         redo = _midpoints(sums)
         if redo is not None:
             r[redo] = _logf_core(d[redo], fma32)
+    finally:
+        quiet_fp_leave(quiet)
     if ok is not True and not ok.all():
         with np.errstate(divide='ignore', invalid='ignore'):
             r = np.where(ok, r, np.log(flat))
@@ -275,9 +302,9 @@ def _mark_midpoints(r, marked):
 def _logf_core(d, fma, exact_fma=_residual):
     """SLEEF's ``xlogf_u1`` on a 1-d array of positive normal floats, its fused steps by ``fma``
     (``exact_fma``: the two whose double sums are always exact, see below)."""
-    e = (np.frexp(d * np.float32(1 / 0.75))[1] - 1).astype(np.float32)    # getexp of the product
+    e = (np.frexp(d * _FOUR_THIRDS)[1] - 1).astype(np.float32)    # getexp of the product
     f, _ = np.frexp(d)                                  # d = f * 2**k, f in [0.5, 1)
-    m = np.where(f >= np.float32(0.75), f, f + f)      # getmant to [0.75, 1.5)
+    m = np.where(f >= _THREE_QUARTERS, f, f + f)       # getmant to [0.75, 1.5)
     s_hi = _LN2_HI * e
     # (LN2_LO's last bit is 2**-52 and e an integer, the residual a multiple of 2**-24)
     s_lo = fma(_LN2_LO, e, _residual(_LN2_HI, e, -s_hi))
