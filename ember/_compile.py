@@ -48,10 +48,11 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
     ``fx.GraphModule`` (with ember's symbolic tracer) and the backend is called once per captured
     graph as ``backend(gm, example_inputs)``; what it returns runs this and later calls with the same
     input signature. A new signature (shapes, dtypes, devices, ``requires_grad``, the other arguments'
-    values, grad mode, the structure of list, tuple, dict and namedtuple arguments) captures again;
-    tensors inside such containers are graph inputs as tensor arguments are, and what the code adds to,
-    sets in or removes from such a container is done again at each call. Code that cannot be captured
-    (data-dependent control flow, ``*args`` signatures) runs eagerly and is recorded as a graph break
+    values, grad mode, the structure of list, tuple, dict and namedtuple arguments, ``*args`` and
+    ``**kwargs`` among them) captures again; tensors inside such containers are graph inputs as tensor
+    arguments are, and what the code adds to, sets in or removes from such a container is done again at
+    each call. Code that cannot be captured (data-dependent control flow) runs eagerly and is recorded as a
+    graph break
     (see ``ember._dynamo.explain``), or raises ``ember._dynamo.exc.Unsupported`` under
     ``fullgraph=True``. The built-in backends (``'inductor'``, the default, ``'eager'``,
     ``'aot_eager'``, ``'cudagraphs'``) run the captured graph as it is. Called without ``model`` it

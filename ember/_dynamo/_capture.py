@@ -2,12 +2,12 @@
 the backend once per distinct input signature (the guards), and run what the backend returns.
 
 Capture is ember's ``fx.symbolic_trace``: tensor arguments, and the tensors inside list, tuple, dict and
-namedtuple arguments (``_containers``), become placeholders named as PyTorch's compiler names them
-(``L_x_``, read into ``l_x_``; ``L_xs_0_``), other arguments are fixed for the graph (and guarded on), and
-the graph returns the tensors it computes as a flat tuple, the call's result rebuilt around them
-(``_returns``, which also redoes the code's changes to container arguments). Where capture is impossible
-(data-dependent control flow, ``*args`` signatures) the call runs eagerly and a graph break is recorded with
-its reason; ``fullgraph=True`` raises ``Unsupported`` instead.
+namedtuple arguments (``_containers``; ``*args`` and ``**kwargs`` are such), become placeholders named as
+PyTorch's compiler names them (``L_x_``, read into ``l_x_``; ``L_xs_0_``, ``L_kwargs_mask_``), other
+arguments are fixed for the graph (and guarded on), and the graph returns the tensors it computes as a flat
+tuple, the call's result rebuilt around them (``_returns``, which also redoes the code's changes to container
+arguments). Where capture is impossible (data-dependent control flow) the call runs eagerly and a graph
+break is recorded with its reason; ``fullgraph=True`` raises ``Unsupported`` instead.
 """
 import builtins
 import contextlib
@@ -63,11 +63,10 @@ def _reason(err):
 
 
 def _bind(fn, args, kwargs):
-    """The call's arguments by parameter name (defaults applied), or _CannotCapture."""
+    """The call's arguments by parameter name (defaults applied; ``*args`` a tuple, ``**kwargs`` a dict: container
+    arguments, their tensors graph inputs ``L_args_0_``, ``L_kwargs_mask_`` as PyTorch names them)."""
     target = fn.forward if hasattr(fn, 'forward') and not inspect.isfunction(fn) else fn
     sig, names = _signature_of(target)
-    if sig is None:
-        raise _CannotCapture('Unsupported: ember captures functions with named parameters only (*args/**kwargs)')
     if not kwargs and names is not None and len(args) == len(names):   # all passed by position: no checks
         return dict(zip(names, args))
     bound = sig.bind(*args, **kwargs)
@@ -75,8 +74,8 @@ def _bind(fn, args, kwargs):
     return bound.arguments
 
 
-# function -> (bound?, its signature or None when it takes *args/**kwargs, positional names): computed
-# once, not at every call
+# function -> (bound?, its signature, the names positional arguments fill or None): computed once, not at
+# every call
 _SIGNATURES = weakref.WeakKeyDictionary()
 
 
@@ -93,10 +92,8 @@ def _signature_of(target):
         return known[1:]
     sig = inspect.signature(target)
     params = sig.parameters.values()
-    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
-        sig = None
-    # the names that positional arguments fill, when none is keyword-only
-    names = None if sig is None or any(p.kind == p.KEYWORD_ONLY for p in params) else tuple(sig.parameters)
+    # the names that positional arguments fill, when every parameter is positional or keyword
+    names = None if any(p.kind != p.POSITIONAL_OR_KEYWORD for p in params) else tuple(sig.parameters)
     try:
         _SIGNATURES[fn] = (bound, sig, names)
     except TypeError:           # not weakly referable: computed at each call

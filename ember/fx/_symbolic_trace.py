@@ -211,10 +211,11 @@ class Tracer(TracerBase):
             names = [p.name for p in params]
             concrete_args = dict(zip(names, concrete_args))
         args = []
-        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        variadic = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)
+        if variadic:
             root_fn = _without_varargs(root_fn)
         for p in params:
-            if p.kind is p.VAR_POSITIONAL or p.kind is p.VAR_KEYWORD:
+            if (p.kind is p.VAR_POSITIONAL or p.kind is p.VAR_KEYWORD) and p.name not in concrete_args:
                 # the whole tuple (dict) is one placeholder, ``*args``, indexed by the traced code
                 stars = '*' if p.kind is p.VAR_POSITIONAL else '**'
                 args.append(self.create_proxy('placeholder', stars + p.name, (), {}))
@@ -227,6 +228,11 @@ class Tracer(TracerBase):
             args.append(self.create_proxy('placeholder', p.name, () if default is inspect.Signature.empty
                                           else (default,), {},
                                           type_expr=None if p.annotation is p.empty else p.annotation))
+        if variadic:
+            # the rewritten function takes them in its code's order: positional, keyword-only, *args, **kwargs
+            order = {p.POSITIONAL_ONLY: 0, p.POSITIONAL_OR_KEYWORD: 0, p.KEYWORD_ONLY: 1, p.VAR_POSITIONAL: 2,
+                     p.VAR_KEYWORD: 3}
+            args = [a for _, a in sorted(zip([order[p.kind] for p in params], args), key=lambda pair: pair[0])]
         return root_fn, args
 
     def _concrete(self, param, value):
@@ -367,10 +373,8 @@ def _without_varargs(fn):
     """``fn`` with its ``*args``/``**kwargs`` turned into ordinary parameters, so that a trace can pass
     one proxy for each (as PyTorch's tracer does, by rewriting the code object's flags)."""
     code = fn.__code__
-    if code.co_kwonlyargcount:
-        raise NotImplementedError('ember.fx cannot trace a function with both *args/**kwargs and keyword-only '
-                                  'parameters')
+    # (keyword-only parameters become positional too: the code keeps them before ``*args`` and ``**kwargs``)
     extra = bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
-    new = code.replace(co_argcount=code.co_argcount + extra,
+    new = code.replace(co_argcount=code.co_argcount + code.co_kwonlyargcount + extra, co_kwonlyargcount=0,
                        co_flags=code.co_flags & ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
     return types.FunctionType(new, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
