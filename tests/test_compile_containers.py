@@ -162,3 +162,22 @@ def test_traced_values_in_containers_pytree_does_not_know_come_back_in_plain_one
     out = ember.compile(lambda x: (Out(a=x + 1, s=x.shape), x.shape), backend='eager', fullgraph=True)(ember.ones(2))
     assert type(out[0]) is dict and out[0]['a'].tolist() == [2.0, 2.0]
     assert out[0]['s'] == ember.Size([2]) and type(out[1]) is ember.Size
+
+
+def test_objects_the_code_makes_around_traced_tensors_come_back_with_real_tensors():
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Box:
+        t: object
+    dynamo.reset()
+
+    def f(x, log):
+        log.append(Box(x + 1))
+        return Box(x * 2), 3
+    compiled = ember.compile(f, backend='eager')
+    log = []
+    for _ in range(2):
+        box, n = compiled(ember.ones(1), log)
+        assert type(box.t) is ember.Tensor and box.t.tolist() == [2.0] and n == 3
+    assert [type(b.t) for b in log] == [ember.Tensor, ember.Tensor] and log[1].t.tolist() == [2.0]

@@ -47,6 +47,9 @@ class Returns:
             if id(leaf) in sources:
                 self.leaves.append((_ARGUMENT_PART, sources[id(leaf)]))
             elif not isinstance(leaf, Proxy):
+                # only values a graph can hold (numbers, strings, None, dtypes, ...): another object (one the code
+                # made, holding traced values in its attributes) fails here, and the call runs eagerly
+                tracer.create_arg(leaf)
                 self.leaves.append((_FIXED, leaf))
             elif leaf.node.op == 'placeholder':
                 self.leaves.append((_INPUT, leaf.node))
