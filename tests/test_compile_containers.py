@@ -181,3 +181,36 @@ def test_objects_the_code_makes_around_traced_tensors_come_back_with_real_tensor
         box, n = compiled(ember.ones(1), log)
         assert type(box.t) is ember.Tensor and box.t.tolist() == [2.0] and n == 3
     assert [type(b.t) for b in log] == [ember.Tensor, ember.Tensor] and log[1].t.tolist() == [2.0]
+
+
+def test_registered_pytree_nodes_are_containers_when_their_leaves_can_be_named():
+    from ember.utils import _pytree
+
+    class Named:
+        def __init__(self, a, meta):
+            self.a, self.meta = a, meta
+
+    class Unnamed:
+        def __init__(self, a):
+            self.a = a
+    _pytree.register_pytree_node(Named, lambda p: ([p.a], {'meta': [p.meta]}), lambda v, c: Named(v[0], c['meta'][0]),
+                                 flatten_with_keys_fn=lambda p: ([(_pytree.GetAttrKey('a'), p.a)], {'meta': [p.meta]}))
+    _pytree.register_pytree_node(Unnamed, lambda p: ([p.a], None), lambda v, c: Unnamed(v[0]))
+    try:
+        dynamo.reset()
+        graphs = []
+
+        def backend(gm, example_inputs):
+            graphs.append(gm.code)
+            return gm.forward
+        named = ember.compile(lambda p: p.a * 2, backend=backend, fullgraph=True)
+        for _ in range(2):
+            assert named(Named(ember.ones(2), 'x')).tolist() == [2.0, 2.0]
+        assert len(graphs) == 1 and 'L_p_a' in graphs[0]
+        unnamed = ember.compile(lambda p: p.a * 3, backend='eager')
+        assert unnamed(Unnamed(ember.ones(2))).tolist() == [3.0, 3.0]
+        with pytest.raises(Unsupported, match='without flatten_with_keys_fn'):
+            ember.compile(lambda p: p.a * 3, backend='eager', fullgraph=True)(Unnamed(ember.ones(2)))
+    finally:
+        _pytree.SUPPORTED_NODES.pop(Named, None)
+        _pytree.SUPPORTED_NODES.pop(Unnamed, None)

@@ -46,11 +46,17 @@ def expand(arguments):
         if not isinstance(value, Tensor) and (type(value) in _PLAIN or is_container(value)):
             leaves = []
             structure = _walk(value, leaves)
-            known = _KNOWN.get((name, structure))
+            try:
+                known = _KNOWN.get((name, structure))
+            except TypeError:
+                raise _refused(name, "a pytree node's context is not hashable") from None
             if known is None:
                 if len(_KNOWN) >= _KNOWN_MAX:
                     _KNOWN.clear()
-                pairs, spec = _pytree.tree_flatten_with_path(value)
+                try:
+                    pairs, spec = _pytree.tree_flatten_with_path(value)
+                except ValueError:          # a node registered without flatten_with_keys_fn: its leaves have no names
+                    raise _refused(name, 'a pytree node was registered without flatten_with_keys_fn') from None
                 known = _KNOWN[name, structure] = (spec, [name + _pytree.keystr(path) for path, _ in pairs])
             if trees is None:
                 trees = {}
@@ -61,6 +67,11 @@ def expand(arguments):
     for _, leaves in trees.values():
         flat.update((source, leaf) for source, leaf in leaves if isinstance(leaf, Tensor))
     return flat, trees
+
+
+def _refused(name, why):
+    from ember._dynamo._capture import _CannotCapture
+    return _CannotCapture(f"Unsupported: ember cannot guard the structure of argument '{name}' ({why})")
 
 
 _PLAIN = (list, tuple, dict)
@@ -86,8 +97,11 @@ def _walk(value, leaves):
 
 
 def _frozen(context):
-    if isinstance(context, list):
+    """A node's context, hashable (a custom node's may be a list or a dict)."""
+    if isinstance(context, (list, tuple)):
         return tuple(_frozen(c) for c in context)
+    if isinstance(context, dict):
+        return tuple((k, _frozen(v)) for k, v in context.items())
     return context
 
 

@@ -11,6 +11,7 @@ compiler sees.
   of the local variable its value is first stored in (``h = a + b`` makes ``h``).
 """
 import builtins
+import collections
 import os
 import sys
 import traceback
@@ -171,7 +172,8 @@ class CaptureTracer(Tracer):
         if node is None:
             return
         self.container_sources[id(value)] = (name, path)
-        self.container_copies.append((value, name, path, items_of(value)))
+        if isinstance(value, _MUTABLE):             # (a tuple's items, or a custom node's, cannot change)
+            self.container_copies.append((value, name, path, items_of(value)))
         for key, child in _node_def(node).flatten_with_keys_fn(value)[0]:
             self._note_containers(child, name, path + (key,))
 
@@ -261,6 +263,7 @@ class CaptureTracer(Tracer):
 
 
 ACTIVE = []          # the capture tracers running (innermost last): what a disabled function asks
+_MUTABLE = (list, dict, collections.deque)      # the containers whose changes a compiled call redoes
 
 
 def _states(fn, root_name):
