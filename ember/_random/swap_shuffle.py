@@ -33,8 +33,10 @@ _BLOCK_SCALE = 16   # steps per block over sqrt(n - i) (8 to 16 measured alike)
 _MIN_BLOCK = 1024
 _MAX_BLOCK = 1 << 16    # a step's number in its block fits the uint16 stamps
 _TAIL = 1 << 10     # the last steps, done in order together (2**14 cost more than the blocks)
+_CHUNK = 1 << 20        # steps whose targets are worked out together
 _IN_PYTHON_BELOW = 400  # n below which the plain loop is quicker than the NumPy calls (alike at 500)
 _WRITE_ORDER = []
+_UNSET = np.uint32(0xFFFFFFFF)      # no step's number (n stays below 2**32 / 20 here)
 
 
 def randperm(words, n, dtype=np.int64):
@@ -43,9 +45,7 @@ def randperm(words, n, dtype=np.int64):
     if n < _IN_PYTHON_BELOW:
         return np.array(_swap_loop(words.tolist(), n), dtype)
     steps = n - 1
-    t = words
-    t %= np.arange(n, 1, -1, dtype=np.uint32)               # w_i % (n - i)
-    t += np.arange(steps, dtype=np.uint32)                  # the target i + w_i % (n - i)
+    t = _targets(words, n)
     r = np.arange(n, dtype=np.int32)
     perm = np.empty(n, dtype)
     tail = max(0, steps - _TAIL) if _last_write_wins() else 0
@@ -56,6 +56,17 @@ def randperm(words, n, dtype=np.int64):
         _apply_in_order(r, np.arange(tail, steps), y, r[tail:steps].copy(), r[y], steps)
     perm[tail:] = r[tail:]
     return perm
+
+
+def _targets(words, n):
+    """Each step's target i + w_i % (n - i), in place of the words; a chunk at a time, so that the
+    counts 0..n-1 are never all in memory at once."""
+    for a in range(0, n - 1, _CHUNK):
+        b = min(n - 1, a + _CHUNK)
+        w = words[a:b]
+        w %= np.arange(n - a, n - b, -1, dtype=np.uint32)
+        w += np.arange(a, b, dtype=np.uint32)
+    return words
 
 
 def _swap_loop(words, n):
@@ -126,7 +137,7 @@ def _blocks(r, t, tail, n, perm):
         np.not_equal(last[a:b], number[:b - a], out=not_last[a:b])
     if left.base is not perm:
         perm[:tail] = left
-    _received_from_earlier(perm, moved, starts, last, not_last, np.empty(tail, np.intp))
+    _received_from_earlier(perm, moved, starts, last, not_last, t[:tail])     # (t[:tail] is spent)
 
 
 def _arrivals(t, starts, ends, lb, arrived):
@@ -156,7 +167,7 @@ def _arrivals(t, starts, ends, lb, arrived):
 def _received_from_earlier(perm, moved, starts, last, not_last, scratch):
     """Every step of a block after the first on its target leaves at its position what the step
     before it on that target moved there (``last``: the block's last step on each step's target,
-    numbered in its block; ``scratch``: an intp array with an entry per step)."""
+    numbered in its block; ``scratch``: a uint32 array with an entry per step)."""
     steps = np.flatnonzero(not_last)
     if not steps.size:
         return
@@ -168,8 +179,8 @@ def _received_from_earlier(perm, moved, starts, last, not_last, scratch):
     if not several.any():
         return
     # the rarer targets that three or more steps of a block share: the others receive in order
-    scratch[final[several]] = -1
-    chained = scratch[final] == -1
+    scratch[final[several]] = _UNSET
+    chained = scratch[final] == _UNSET
     steps, final = steps[chained], final[chained]
     shift = int(not_last.size).bit_length()
     key = (final << shift) | steps                          # the last step on the target, then step
