@@ -31,7 +31,7 @@ from ember.autograd.function import Primitive
 from ember.ops import _chunk_threads, _input_link, _conv_flat_columns, _conv_phases, _conv_row_shifts, _winograd
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
-from ember import _formats, _user_warnings
+from ember import _formats, _user_warnings, backend
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
            'unfold', 'fold']
@@ -109,6 +109,11 @@ def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
     """conv(x, w) as (N, O, *out); with ``keep_columns`` also the im2col matrix it used, or the row
     runs (``_conv_row_shifts.Rows``) when it took that path (None when the convolution took the
     Winograd path or made its columns a few samples at a time)."""
+    if xp is backend.meta_numpy:    # shape and dtype only: no kernel's chunks to walk through
+        n = w.ndim - 2
+        out = tuple(_out_size(x.shape[2 + i], w.shape[2 + i], stride[i], pads[i], dilation[i]) for i in range(n))
+        y = backend.meta_array(x.shape[:1] + w.shape[:1] + out, np.result_type(x.dtype, w.dtype))
+        return (y, None) if keep_columns else y
     if _winograd.fits(x, w.shape, stride, pads, dilation, groups):
         y = _winograd.conv(xp, x, w, pads)
         return (y, None) if keep_columns else y
@@ -198,6 +203,10 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
     """Each input position spreads ``w`` times its value over a window of the output: one matmul
     makes those per-position windows (the columns), col2im adds them up."""
     n = x.ndim - 2
+    if xp is backend.meta_numpy:    # shape and dtype only: no kernel's chunks to walk through
+        out = tuple((x.shape[2 + i] - 1) * stride[i] - pads[i][0] - pads[i][1] + dilation[i] * (w.shape[2 + i] - 1)
+                    + output_padding[i] + 1 for i in range(n))
+        return backend.meta_array(x.shape[:1] + (w.shape[1] * groups,) + out, np.result_type(x.dtype, w.dtype))
     if stride == (1,) * n and dilation == (1,) * n and tuple(output_padding) == (0,) * n:
         # stride 1: a convolution with the flipped kernel, padded by what the kernel overhangs
         conv_pads = tuple((k - 1 - lo, k - 1 - hi) for k, (lo, hi) in zip(w.shape[2:], pads))

@@ -52,15 +52,15 @@ def test_two_threads_give_the_one_thread_results(fn, shapes, dtype, threads):
 def test_chunks_are_dealt_over_the_threads_once_each(threads):
     threads(2)
     seen = []
-    caller = threading.get_ident()
-    worker_took_one = threading.Event()
+    # chunks go to whichever thread asks next: the first thread to take one waits (up to 10 s) for
+    # the other to take one too, so a thread that starts first cannot take all three alone
+    both_took_one = threading.Barrier(2, timeout=10)
 
     def work(n0, n1):
+        first = all(ident != threading.get_ident() for _, ident in seen)
         seen.append((n0, threading.get_ident()))
-        if threading.get_ident() == caller:
-            worker_took_one.wait(10)     # chunks go to whichever thread asks next: let the worker ask
-        else:
-            worker_took_one.set()
+        if first:
+            both_took_one.wait()
     _chunk_threads.for_chunks(np, [(0, 1), (1, 2), (2, 3)], work)
     assert sorted(n for n, _ in seen) == [0, 1, 2]
     assert len({ident for _, ident in seen}) == 2
