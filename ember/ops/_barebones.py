@@ -79,6 +79,8 @@ def _refuse_float8(name, num, input, args, kwargs):
     dt = next(d for d in _BY_NP if d.num == num)
     if name in _float8.SHORTCUTS and _float8.SHORTCUTS[name](input, args, kwargs):
         return      # PyTorch's op answers this call without the kernel that refuses float8
+    if name == 'matmul' and any(getattr(t, 'ndim', 0) > 2 for t in (input, *args[:1])):
+        raise refuse('bmm', num)        # (batched: PyTorch's matmul runs bmm)
     if name in _float8.WITH_DIM:
         if args and isinstance(args[0], Tensor):    # max(a, b): the elementwise kernel
             raise refuse(name + 'imum_cpu', num)

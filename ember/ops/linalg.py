@@ -13,7 +13,8 @@ from ember.ops._util import python_reads, require_tensor_args, require_tensor
 from ember.ops.inplace import write_out
 from ember.ops.inplace_views import named_as_inplace
 from ember.ops._half import in_float32, refuse_half
-from ember.ops import _add_products, _bf16_products, _no_second_derivative
+from ember.ops import _add_products, _bf16_products, _float8, _no_second_derivative
+from ember._dtype import FLOAT8_NUMS as _FLOAT8_NUMS
 from ember.numerics import ENABLED as _PYTORCH_BITS
 
 _LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'   # (string.ascii_letters, without importing string)
@@ -35,6 +36,25 @@ def _matrix_product(xp, a, b):
     if xp is np and _PYTORCH_BITS[0] and _bf16_products.is_bfloat16(a) and _bf16_products.is_bfloat16(b):
         return _bf16_products.product(a, b)
     return _same_dtype(xp.matmul(a, b), a)
+
+
+def _float8_sum_of_product(input, a, b, beta, alpha, batched_sum=False):
+    """``beta * input + alpha * (a @ b)`` (``batched_sum``: the batch's products summed, addbmm) for float8
+    tensors, as PyTorch's CPU kernel computes it: in float32, rounded once (float8_e8m0fnu refused); None for
+    other dtypes."""
+    data = a._data
+    if data.dtype.num not in _FLOAT8_NUMS:
+        return None
+    _float8.check('mm', data.dtype)     # (float8_e8m0fnu: addmm_impl_cpu_)
+    a32, b32 = _float8.astype(data, np.float32), _float8.astype(b._data, np.float32)
+    prod = np.matmul(a32, b32)
+    if batched_sum:
+        prod = prod.sum(0, dtype=np.float32)
+    _check_bias(input, prod.shape)
+    value = prod * np.float32(alpha)
+    if beta != 0:
+        value = value + np.broadcast_to(_float8.astype(input._data, np.float32), prod.shape) * np.float32(beta)
+    return Tensor._make(_float8.from_float32(np.asarray(value, np.float32), data.dtype), a._device)
 
 
 def _bf16_sum_of_product(input, a, b, beta, alpha):
@@ -143,6 +163,8 @@ class Mv(Primitive):
 
     @staticmethod
     def forward(ctx, a, v):
+        if a.dtype.num in _FLOAT8_NUMS:      # PyTorch refuses float8 here
+            _float8.check_kernel('addmv_impl_cpu', a.dtype)
         need_a, need_v = ctx.needs_input_grad[:2]
         ctx.save_for_backward(a if need_v else None, v if need_a else None)    # (each for the other's gradient)
         return _same_dtype(ctx.xp.matmul(a, v), a)
@@ -243,6 +265,8 @@ class Bmm(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
+        if a.dtype.num in _FLOAT8_NUMS:      # PyTorch refuses float8 here
+            _float8.check_kernel('bmm', a.dtype)
         need_a, need_b = ctx.needs_input_grad[:2]
         ctx.save_for_backward(a if need_b else None, b if need_a else None)    # (each for the other's gradient)
         return _matrix_product(ctx.xp, a, b)
@@ -308,6 +332,8 @@ class BatchedMatmul(Bmm):
 
     @staticmethod
     def forward(ctx, a, b):
+        if a.dtype.num in _FLOAT8_NUMS:      # PyTorch's batched matmul is bmm: it refuses float8
+            _float8.check_kernel('bmm', a.dtype)
         ctx.save_for_backward(a, b)
         if ctx.xp is np and _PYTORCH_BITS[0] and _bf16_products.is_bfloat16(a) and _bf16_products.is_bfloat16(b):
             return _bf16_products.product(a, b)      # (PyTorch's bmm kernel's order; the result row-major)
@@ -476,6 +502,8 @@ def inner(input, other, *, out=None):
     if input.ndim == 0 or other.ndim == 0:
         _result = input * other
         return _result if out is None else write_out('inner', _result, out)
+    if input._data.dtype.num in _FLOAT8_NUMS:     # (its product refuses float8_e8m0fnu)
+        _float8.check('mm', input._data.dtype)
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
                            f"{list(input.shape)} and {list(other.shape)}")
@@ -526,7 +554,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
     def value(input, mat1, mat2):
         if mat1.ndim == 2 and mat2.ndim == 2 and mat1.shape[1] == mat2.shape[0]:
-            exact = _bf16_sum_of_product(input, mat1, mat2, beta, alpha)
+            exact = _float8_sum_of_product(input, mat1, mat2, beta, alpha)
+            if exact is None:
+                exact = _bf16_sum_of_product(input, mat1, mat2, beta, alpha)
             if exact is not None:
                 return exact
         return in_float32(compute, input, mat1, mat2)
@@ -560,6 +590,8 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     """
     if mat.ndim != 2 or vec.ndim != 1 or input.ndim > 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if mat._data.dtype.num in _FLOAT8_NUMS:      # PyTorch refuses float8 here
+        _float8.check_kernel('addmv_impl_cpu', mat._data.dtype)
     if mat.shape[1] != vec.shape[0] or input.numel() not in (1, mat.shape[0]):
         if input.ndim == 0:     # PyTorch's message reads the input's size 0 first
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
@@ -605,6 +637,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
         <BLANKLINE>
                 [[3.5000]]])
     """
+    if isinstance(batch1, Tensor) and batch1._data.dtype.num in _FLOAT8_NUMS:    # PyTorch refuses float8 here
+        _float8.check_kernel('baddbmm', batch1._data.dtype)
     def compute(input, batch1, batch2):
         prod = bmm(batch1, batch2)
         _check_bias(input, tuple(prod.shape))
@@ -649,6 +683,11 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
                 [78.5000, 78.5000]])
     """
     def compute(input, batch1, batch2):
+        if batch1.ndim == 3 and batch2.ndim == 3 and batch1.shape[0] == batch2.shape[0] \
+                and batch1.shape[2] == batch2.shape[1]:
+            exact = _float8_sum_of_product(input, batch1, batch2, beta, alpha, batched_sum=True)
+            if exact is not None:       # (PyTorch's addbmm adds the products with addmm: float8 computes)
+                return exact
         prod = bmm(batch1, batch2).sum(0)
         _check_bias(input, tuple(prod.shape))
         return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)

@@ -1,6 +1,8 @@
 """Affine maps: F.linear (one fused Primitive, the MLP hot path) and F.bilinear."""
 import numpy as np
 
+from ember._dtype import FLOAT8_NUMS
+
 from ember.autograd import _saved_attrs as _sa
 from ember.backend._numpy_blas import transpose_into
 from ember._tensor import Tensor
@@ -207,6 +209,9 @@ def linear(input, weight, bias=None):
         other = weight if wd.dtype != xd.dtype else bias
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_name(input.dtype)} and "
                            f"{_name(other.dtype)}")
+    if xd.dtype.num in FLOAT8_NUMS:      # (PyTorch's product refuses float8_e8m0fnu)
+        from ember.ops import _float8
+        _float8.check('mm', xd.dtype)
     if wd.ndim != 2 and wd.ndim != 1:
         if wd.ndim == 0:
             _zero_dim_error(xd, wd)
