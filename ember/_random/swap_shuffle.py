@@ -113,13 +113,17 @@ def _blocks(r, t, tail, n, perm):
     ends = np.append(starts[1:], tail)
     longest = int((ends - starts).max())
     moved = np.empty(tail, np.int32)        # what each step moves to its target
-    not_last = np.empty(tail, np.bool_)     # whether a later step of its block has its target
-    ahead, at, origin = _arrivals(t, starts, ends, moved, not_last)
-    bounds = np.searchsorted(ahead, starts).tolist() + [ahead.size]
-    stamp = np.empty(n, np.uint16)          # scratch: the last step of the block on each target
-    last = np.empty(tail, np.uint16)        # the last step of its block on each step's target
     # what each step leaves at its position (an int32 result is gathered into in place)
     left = perm[:tail] if perm.dtype == np.int32 else np.empty(tail, np.int32)
+    # scratch: the last step of the block on each target (``stamp``), the last step of its block
+    # on each step's target, and whether that is a later one; in an 8-byte result's own memory,
+    # unused until the end (at n = 2**24 each fresh array costs page faults)
+    spare = perm.view(np.uint8) if perm.itemsize == 8 else np.empty(2 * n + 3 * tail, np.uint8)
+    stamp = spare[:2 * n].view(np.uint16)
+    last = spare[2 * n:2 * n + 2 * tail].view(np.uint16)
+    not_last = spare[2 * n + 2 * tail:2 * n + 3 * tail].view(np.bool_)
+    ahead, at, origin = _arrivals(t, starts, ends, moved, not_last)
+    bounds = np.searchsorted(ahead, starts).tolist() + [ahead.size]
     number = np.arange(longest, dtype=np.uint16)    # a step's number in its block
     where = np.empty(longest, np.intp)
     for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
@@ -135,9 +139,9 @@ def _blocks(r, t, tail, n, perm):
         stamp[targets] = number[:b - a]
         stamp.take(targets, out=last[a:b], mode='clip')
         np.not_equal(last[a:b], number[:b - a], out=not_last[a:b])
+    _received_from_earlier(left, moved, starts, last, not_last, t[:tail])     # (t[:tail] is spent)
     if left.base is not perm:
         perm[:tail] = left
-    _received_from_earlier(perm, moved, starts, last, not_last, t[:tail])     # (t[:tail] is spent)
 
 
 def _arrivals(t, starts, ends, lb, arrived):
@@ -164,7 +168,7 @@ def _arrivals(t, starts, ends, lb, arrived):
     return ahead, at, origin
 
 
-def _received_from_earlier(perm, moved, starts, last, not_last, scratch):
+def _received_from_earlier(left, moved, starts, last, not_last, scratch):
     """Every step of a block after the first on its target leaves at its position what the step
     before it on that target moved there (``last``: the block's last step on each step's target,
     numbered in its block; ``scratch``: a uint32 array with an entry per step)."""
@@ -174,7 +178,7 @@ def _received_from_earlier(perm, moved, starts, last, not_last, scratch):
     final = starts[np.searchsorted(starts, steps, 'right') - 1] + last[steps]
     # the last step receives from the one before it, the last of the others (written last)
     scratch[final] = steps
-    perm[final] = moved[steps]
+    left[final] = moved[steps]
     several = scratch[final] != steps
     if not several.any():
         return
@@ -188,7 +192,7 @@ def _received_from_earlier(perm, moved, starts, last, not_last, scratch):
     group = key >> shift
     step = key & ((1 << shift) - 1)
     same = group[1:] == group[:-1]
-    perm[step[1:][same]] = moved[step[:-1][same]]
+    left[step[1:][same]] = moved[step[:-1][same]]
 
 
 def _apply_in_order(r, x, y, at_x, at_y, end):
