@@ -69,3 +69,23 @@ def test_a_changing_call_is_reported_as_a_break():
         return x * 2
     out = explain(f)(ember.ones(2))
     assert out.graph_break_count == 1 and 'hits' in out.break_reasons[0].reason
+
+
+def test_tensors_the_code_stores_in_python_state_are_real_ones():
+    """The capture runs the code on traced values: what it stored is put back, and the call runs eagerly."""
+    log = []
+
+    class Cache:
+        def __init__(self):
+            self.keys = []
+
+    def f(x, cache):
+        log.append(x * 2)
+        cache.keys.append(x + 1)
+        return x - 1
+    g = ember.compile(f, backend='eager')
+    cache = Cache()
+    outs = [g(ember.ones(1), cache) for _ in range(2)]
+    assert [type(t) for t in log + cache.keys] == [ember.Tensor] * 4       # PyTorch: tensors, two each
+    assert [t.item() for t in log] == [2.0, 2.0] and [t.item() for t in cache.keys] == [2.0, 2.0]
+    assert [o.item() for o in outs] == [0.0, 0.0]

@@ -450,10 +450,11 @@ class CompiledCallable:
                           _recompile_message(self.fn, entries.keys[-1], key, arguments,
                                              (entries.frame[0], len(entries.keys))))
             entries.keys.append(key)
-            state = PythonState(self.fn)
+            state = PythonState(self.fn, parameters)
             try:
                 gm, names, returns = capture(self.fn, arguments, parameters)
             except _CannotCapture as err:
+                state.restore()         # what the attempt changed (with traced values) runs again, on real ones
                 if err.splits and not (self.fullgraph or self.error_on_graph_break):
                     entries.cache[key] = entry = ('graphs', {}, [])
                     return self._in_graphs(key, entry, arguments, args, kwargs, first=True, state=state)
@@ -471,9 +472,10 @@ class CompiledCallable:
             entries.frame[1] += 1
             entries.cache[key] = entry = ('graph', compiled, names, returns)
             if changed is not None:
-                # this call's Python ran once, while capturing: its result comes from the graph; later calls
-                # run eagerly, so that the Python state changes at each of them
-                entries.cache[key] = ('eager', python_state_reason(changed))
+                # the capture changed it with traced values: put back, and this call and later ones run eagerly,
+                # so that the Python state changes at each of them
+                state.restore()
+                entries.cache[key] = entry = ('eager', python_state_reason(changed))
                 self._record_break(python_state_reason(changed))
         if entry[0] == 'eager':
             return self._eager(entry[1], args, kwargs, record=False)
