@@ -610,6 +610,12 @@ def special_i1e(input, *, out=None):
     return write_out('special_i1e', I1e.apply(input), out)
 
 
+def _refuse_float8(name, input):
+    """PyTorch's error for these functions' kernels (``<name>_cpu``), which take no float8 dtype."""
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:
+        _float8.check_kernel(name + '_cpu', input._data.dtype)
+
+
 def _no_graph(kernel, *args):
     """A function PyTorch does not differentiate: computed on the arrays, returned without a graph."""
     from ember._dtype import get_default_dtype
@@ -626,6 +632,7 @@ def _no_graph(kernel, *args):
 
 def _scipy_unary(name, scipy_fn, summary, example, pick=None):
     def fn(input, *, out=None):
+        _refuse_float8(name, input)
         kernel = _scipy(name, scipy_fn)
         run = (lambda a: kernel(a)[pick]) if pick is not None else kernel
         return write_out('special_' + name, _no_graph(run, input), out)
@@ -690,6 +697,7 @@ def spherical_bessel_j0(input, *, out=None):
         >>> ember.special.spherical_bessel_j0(ember.tensor([0., 1., 2.]))
         tensor([1.0000, 0.8415, 0.4546])
     """
+    _refuse_float8('spherical_bessel_j0', input)
     return write_out('special_spherical_bessel_j0', _no_graph(lambda x: np.sinc(x / np.pi), input), out)
 
 
@@ -698,6 +706,7 @@ def _polynomial(name, summary, example):
         if not isinstance(input, Tensor):
             from ember.ops.creation import tensor
             input = tensor(input, dtype=n.dtype if n.dtype.is_floating_point else None)
+        _refuse_float8(name, input)
         n_raw = n.detach()._data if isinstance(n, Tensor) else n
         return write_out('special_' + name, _no_graph(lambda x: sm.polynomial(name, x, to_numpy(n_raw)), input), out)
     fn.__name__ = fn.__qualname__ = name
