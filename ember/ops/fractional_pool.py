@@ -13,6 +13,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
+from ember.ops import _float8
 from ember.backend import to_numpy
 from ember.ops._registry import op
 from ember.ops._util import python_check, python_reads
@@ -41,6 +42,7 @@ class FractionalMaxPool(Primitive):
 
     @staticmethod
     def forward(ctx, x, samples, kernel, out):
+        _float8.check_kernel(f'fractional_max_pool{len(kernel)}d_out_frame', x.dtype)    # (PyTorch refuses float8)
         xp = ctx.xp
         n = len(kernel)
         sizes = x.shape[-n:]

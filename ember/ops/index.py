@@ -16,7 +16,7 @@ from ember.autograd.function import (MultiOutputView, Primitive, ViewOfMultiOutp
                                      unrecorded_view)
 from ember.autograd._recorded_steps import record_step
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
-from ember.ops import _argparse, _basic_assign
+from ember.ops import _argparse, _basic_assign, _float8
 from ember.ops._index_add_layers import add_by_layers
 from ember.ops._registry import op
 from ember.ops.inplace import _refuse_overlap, write_out
@@ -1166,6 +1166,8 @@ def scatter_add(input, dim, index, src, *, out=None):
                 [0., 0., 1., 0., 0.]])
     """
     dim = _check_scatter('scatter_add', input, dim, index, src)
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel('scatter_gather_tensor_cpu', input._data.dtype)
     _result = ScatterAdd.apply(input, dim, index, src, 'add')
     return _result if out is None else write_out('scatter_add', _result, out)
 
@@ -1343,6 +1345,8 @@ def index_fill(input, dim, index, value):
     """
     given = dim
     dim = wrap_dim(dim, input.ndim)
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel('index_fill_cpu', input._data.dtype)
     if index.dtype is not int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
     from ember.ops import _one_node
@@ -1651,6 +1655,9 @@ def masked_scatter(input, mask, source):
     if not isinstance(source, Tensor):      # PyTorch's argument error
         _argparse.refuse_from_stack()
         raise AttributeError(f"'{type(source).__name__}' object has no attribute 'reshape'")
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel('masked_scatter', input._data.dtype)
+
     from ember.ops import _one_node
     return _one_node.one_node(MaskedScatterNode, _masked_scatter_value, (input, mask, source))
 

@@ -1,7 +1,7 @@
 """Pixel and channel shuffles: pure rearrangements, each the other's (or its own) gradient."""
 from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
-from ember.ops import _argparse
+from ember.ops import _argparse, _float8
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 
@@ -31,6 +31,7 @@ class PixelShuffle(Primitive):
 
     @staticmethod
     def forward(ctx, x, r):
+        _float8.check_kernel('pixel_shuffle', x.dtype)      # (PyTorch refuses float8)
         ctx.r = r
         return ctx.xp.ascontiguousarray(_shuffle(x, r))
 
@@ -45,6 +46,7 @@ class PixelUnshuffle(Primitive):
 
     @staticmethod
     def forward(ctx, x, r):
+        _float8.check_kernel('pixel_unshuffle', x.dtype)    # (PyTorch refuses float8)
         ctx.r = r
         return ctx.xp.ascontiguousarray(_unshuffle(x, r))
 
@@ -115,6 +117,7 @@ class ChannelShuffle(Primitive):
 
     @staticmethod
     def forward(ctx, x, groups):
+        _float8.check_kernel('channel_shuffle', x.dtype)    # (PyTorch refuses float8)
         n, c = x.shape[:2]
         ctx.groups = groups
         y = x.reshape(n, groups, c // groups, *x.shape[2:]).swapaxes(1, 2)

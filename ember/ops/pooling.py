@@ -26,7 +26,7 @@ from ember.ops.conv import _col2im_raw, _pad_raw, _windows
 from ember.ops._registry import op
 from ember.ops._util import bool_refused, python_reads, require_tensor, wrap_dim, wrap_dims
 from ember.ops._argparse import type_name as _type_name
-from ember.ops import _adaptive_avg as _adaptive_avg_arrays, _input_link
+from ember.ops import _adaptive_avg as _adaptive_avg_arrays, _float8, _input_link
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'max_pool2d_with_indices',
            'max_pool3d_with_indices', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'adaptive_avg_pool1d',
@@ -180,6 +180,7 @@ class MaxPoolWithIndices(Primitive):
     def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode, return_indices):
         xp = ctx.xp
         n = len(kernel)
+        _float8.check_kernel('max_pool3d' if n == 3 else 'max_pool2d', x.dtype)     # (PyTorch refuses float8)
         sizes = x.shape[x.ndim - n:]
         out = tuple(_pool_out(*a, ceil_mode) for a in zip(sizes, kernel, stride, padding, dilation))
         pads = _window_pads(sizes, out, kernel, stride, padding, dilation)
@@ -511,6 +512,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         (tensor([[[3., 5., 5., 5.]]]), tensor([[[1, 3, 3, 3]]]))
     """
     require_tensor(input, 'max_pool1d')
+    if not return_indices and not (input.requires_grad and grad_mode._state.enabled):
+        _float8.check_kernel('max_pool1d_impl', input._data.dtype)    # (PyTorch's kernel without indices)
     try:
         out, index = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     except NotImplementedError as error:
@@ -889,6 +892,7 @@ class AdaptiveMaxPool(Primitive):
     def forward(ctx, x, out):
         xp = ctx.xp
         n = len(out)
+        _float8.check_kernel('adaptive_max_pool3d_cpu' if n == 3 else 'adaptive_max_pool2d', x.dtype)   # (float8)
         sizes = x.shape[x.ndim - n:]
         ctx.args = (x.shape, n)
         ctx.save_for_backward(x)    # (for grad_fn._saved_self only, as PyTorch keeps it)
@@ -1074,6 +1078,7 @@ class MaxUnpool(Primitive):
     def forward(ctx, x, index, size):
         xp = ctx.xp
         n = len(size)
+        _float8.check_kernel('max_unpool3d' if n == 3 else 'max_unpool2d', x.dtype)     # (PyTorch refuses float8)
         plane = math.prod(size)
         rows = math.prod(x.shape[:x.ndim - n])
         idx = index.reshape(rows, -1)

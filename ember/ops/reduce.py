@@ -2233,6 +2233,8 @@ def mode(input, dim=-1, keepdim=False, *, out=None, axis=NOT_GIVEN, keepdims=NOT
     """
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
         dim, keepdim = take('mode', 'axis', axis, dim, -1), take('mode', 'keepdims', keepdims, keepdim, False)
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel('mode_cpu', input._data.dtype)
     xp = input._xp
     if input.ndim == 0:
         _result = _named('mode')(input.clone(), Tensor._make(xp.zeros((), np.int64), input._device))

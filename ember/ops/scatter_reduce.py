@@ -6,7 +6,9 @@ without the destination's own values), ``index_reduce`` and ``index_copy``, with
 import numpy as np
 
 from ember import backend
+from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
+from ember.ops import _float8
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -202,6 +204,12 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     """
     if reduce not in _REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        # (its kernel by the reduction: sum and prod share one; without the input, the initialising one)
+        kernel = 'scatter_reduce_exclude_input_init' if not include_self else 'scatter_gather_tensor_cpu' + (
+            '' if reduce in ('sum', 'prod') else '_reduce_' + reduce)
+        _float8.check_kernel(kernel, input._data.dtype)
+
     from ember.ops.index import _check_scatter
     dim = _check_scatter('scatter_reduce', input, dim, index, src)
     _result = ScatterReduce.apply(input, dim, index, src, reduce, include_self)
@@ -272,6 +280,9 @@ def index_copy(input, dim, index, source, *, out=None):
     dim = wrap_dim(dim, input.ndim)
     if index.ndim > 1:
         raise IndexError("index_copy_(): Index should have dimension 1 or 0 (got 2)")
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check_kernel('index_copy_cpu', input._data.dtype)
+
     if index.dtype.name != 'int64':
         raise RuntimeError("index_copy_(): Expected a long tensor for index, but got " + str(index.dtype))
     _result = IndexCopy.apply(input, dim, index if index.ndim == 1 else index.reshape(-1), source)
