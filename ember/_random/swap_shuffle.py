@@ -3,9 +3,10 @@ r[i] with r[t_i], t_i = i + w_i % (n - i).
 
 Step i leaves at position i what its target held just before it, and moves to its target what
 position i held just before it.  The steps run a block of consecutive ones at a time on the array
-itself, each block as one gather of its targets' values, one scatter of the values its steps move
-there and a copy back: within a block every value is the one at the block's start except where two
-of its steps meet, and those meetings are settled without running any step again:
+itself, each block as one gather of its targets' values (what its steps leave: the positions before
+a block are never read again) and one scatter of the values its steps move there: within a block
+every value is the one at the block's start except where two of its steps meet, and those meetings
+are settled without running any step again:
 
 * a step whose target lies later in its own block changes what that position's own step moves (the
   value that arrived there): those positions are found from the targets alone, before the blocks,
@@ -17,7 +18,7 @@ of its steps meet, and those meetings are settled without running any step again
 
 So each block is a handful of NumPy calls, and the blocks grow as sqrt(n - i), which keeps the
 steps that meet rare.  The last steps, whose targets crowd the last positions, are done in order
-in one piece.  NumPy sorts by comparison here (tens of nanoseconds an element), so sorting every
+in one piece, and below a few hundred steps the plain loop on Python ints is quicker than any of it.  NumPy sorts by comparison here (tens of nanoseconds an element), so sorting every
 step by target, as an early version did, cost several times PyTorch's whole loop; the blocks need
 random gathers and scatters, a few per step.
 
