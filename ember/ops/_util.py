@@ -157,6 +157,17 @@ def int_arg(value):
     raise TypeError(f"expected an int, not {_argparse.type_name(value)}")
 
 
+def int_tensor_arg(value, one_element=False):
+    """An int argument given as an integer tensor, read as PyTorch's argument parser reads it: a 0-d integer
+    tensor that needs no gradient stands for its value (a count a library worked out with tensor ops, such as
+    ``linspace(-0.5, 0.5, levels[i])``); a size argument (``one_element=True``, eye's ``n``) takes any
+    one-element integer tensor. Anything else comes back as it was, for the caller's type error."""
+    if (isinstance(value, Tensor) and value.dtype.category == 1 and not value.requires_grad
+            and (value.dim() == 0 or one_element and value.numel() == 1)):
+        return int(value.item())
+    return value
+
+
 def bool_refused(value, native, name, position):
     """PyTorch's argument error for a bool argument given ``value`` (its parser takes a bool and
     nothing else), for the call the user made when it can be rebuilt from the stack (an op the

@@ -19,7 +19,7 @@ from ember.ops import _argparse
 from ember.ops._argcheck import (argument_error, bad_factory_option, check_factory_options, invalid_combination,
                                signature_text)
 from ember.ops._registry import op
-from ember.ops._util import require_tensor_args, scalar_number as _num
+from ember.ops._util import int_tensor_arg, require_tensor_args, scalar_number as _num
 from ember.ops.inplace import write_out
 
 
@@ -981,6 +981,7 @@ def linspace(start, end, steps=None, *, out=None, dtype=None, layout=None, devic
     """
     if steps is None:
         raise _steps_required('linspace', start, end)
+    steps = int_tensor_arg(steps)
     _check_overloaded_factory('linspace', (start, end, steps), dtype, device, requires_grad, layout, 2)
     _check_pin_memory('linspace', pin_memory, device)
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
@@ -1027,6 +1028,7 @@ def logspace(start, end, steps=None, base=10.0, *, out=None, dtype=None, layout=
     """
     if steps is None:
         raise _steps_required('logspace', start, end, 'float base = 10.0, ')
+    steps = int_tensor_arg(steps)
     _check_overloaded_factory('logspace', (start, end, steps) + (() if base == 10.0 else (base,)), dtype, device,
                               requires_grad, layout, 2)
     _check_pin_memory('logspace', pin_memory, device)
@@ -1070,6 +1072,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
         tensor([[1, 0, 0],
                 [0, 1, 0]])
     """
+    n, m = int_tensor_arg(n, one_element=True), int_tensor_arg(m, one_element=True)
     _check_overloaded_factory('eye', (n,) if m is None else (n, m), dtype, device, requires_grad, layout, 0)
     _check_pin_memory('eye', pin_memory, device)
     for name, v in (('n', n), ('m', m)):

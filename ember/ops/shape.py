@@ -8,7 +8,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd import function as _function
 from ember.autograd.function import Primitive, unrecorded_view
-from ember.ops._util import int_arg as _int_arg, shape_arg, wrap_dim, wrap_dims, tensor_sequence
+from ember.ops._util import int_arg as _int_arg, int_tensor_arg, shape_arg, wrap_dim, wrap_dims, tensor_sequence
 from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -1484,6 +1484,7 @@ def narrow(input, dim, start, length):
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     start = start.item() if isinstance(start, Tensor) else start
+    length = int_tensor_arg(length, one_element=True)
     try:
         if not -size <= start <= size:
             raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
@@ -1526,6 +1527,14 @@ def split_into(tensor, split_size_or_sections, dim, nodes):
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = wrap_dim(dim, tensor.ndim)
     size = tensor.shape[dim]
+    if isinstance(split_size_or_sections, Tensor):
+        # (PyTorch's Tensor.split reads a one-element tensor of any dtype as int(tensor): a split size a
+        # library worked out with tensor ops)
+        try:
+            split_size_or_sections = int(split_size_or_sections)
+        except ValueError:      # (several sizes in a tensor: split_with_sizes takes ints only)
+            _refuse_split_sizes(tensor, split_size_or_sections, dim)
+            raise
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         if step <= 0 and size:
@@ -1630,6 +1639,7 @@ def chunk_into(input, chunks, dim, nodes):
     """:func:`chunk`, its pieces recorded by ``nodes`` (as :func:`split_into`)."""
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    chunks = int_tensor_arg(chunks)
     if chunks.__class__ is not int:
         _argparse.refuse_from_stack()    # (2.0 chunks: PyTorch takes an int)
     if chunks <= 0:
