@@ -9,7 +9,8 @@ def check_matrix(name, A, what='A'):
         raise RuntimeError(f"{name}: The input tensor {what} must have at least 2 dimensions.")
 
 
-# float16/bfloat16 on the CPU: PyTorch's LAPACK kernels have neither, each refusing in its own words
+# float16/bfloat16 (and the float8 dtypes) on the CPU: PyTorch's LAPACK kernels have none, each refusing in its
+# own words
 _LOW_PRECISION_KERNELS = {'linalg.svd': 'linalg_svd_cpu', 'linalg.det': 'lu_cpu', 'linalg.eigh': 'linalg_eigh_cpu', 'linalg.qr': 'geqrf_cpu'}
 _LOW_PRECISION_REFUSED = {'linalg.inv', 'linalg.slogdet', 'logdet', 'linalg.matrix_norm'}
 
@@ -19,7 +20,7 @@ def check_float(name, A):
         from ember._tensor import _scalar_type_name
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
                            f"{_scalar_type_name(A.dtype)}")
-    if A.dtype.itemsize == 2 and A.dtype.is_floating_point:
+    if A.dtype.itemsize <= 2 and A.dtype.is_floating_point:
         from ember._tensor import _scalar_type_name
         if name in _LOW_PRECISION_REFUSED:       # (its own check, on any device)
             raise RuntimeError(f"{name}: Low precision dtypes not supported. Got {_scalar_type_name(A.dtype)}")
@@ -38,6 +39,8 @@ def refuse_low_precision(kernel, A):
     if A._xp is np:
         from ember.ops._half import refuse_half
         refuse_half(kernel, A)
+        from ember.ops import _float8
+        _float8.check_kernel(kernel, A._data.dtype)
 
 
 def check_epsilon_type(A):

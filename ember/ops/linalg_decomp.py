@@ -370,7 +370,7 @@ def _check_eigh_input(A):
     """PyTorch's errors for ``eigh``/``eigvalsh`` (both computed by its eigh kernel, whose name they give)."""
     from ember.ops.linalg import _check_square
     _check_square('linalg.eigh', A)
-    if not (A.dtype.is_floating_point or A.dtype.is_complex) or (A.dtype.itemsize == 2 and A._xp is np):
+    if not (A.dtype.is_floating_point or A.dtype.is_complex) or (A.dtype.itemsize <= 2 and A._xp is np):
         from ember._tensor import _scalar_type_name     # (integers, and the half floats LAPACK lacks)
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{_scalar_type_name(A.dtype)}'")
 
@@ -440,6 +440,9 @@ def eigvalsh(A, UPLO='L', *, out=None):
 
 def _eig_forward(name, A):
     check_square(name, A)
+    if A.dtype.itemsize == 1 and A.dtype.is_floating_point:   # (float8: no complex counterpart to compute in)
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError(f"Unknown Complex ScalarType for {_scalar_type_name(A.dtype)}")
     refuse_low_precision('linalg_eig_out_cpu', A)
     if A.requires_grad and grad_mode.is_grad_enabled():
         raise NotImplementedError(f"{name}: gradients through the complex eigendecomposition are not supported "

@@ -507,6 +507,9 @@ class Cholesky(Primitive):
 def _chol_with_info(name, A, upper):
     check_square(name, A)
     if A.numel():       # (an empty matrix never reaches the kernel)
+        if A.dtype.itemsize == 1 and A.dtype.is_floating_point and A._xp is np:
+            # float8: PyTorch's linalg.cholesky first takes the triangle the kernel reads, whose copy refuses it
+            refuse_low_precision('triu' if upper else 'tril', A)
         refuse_low_precision('cholesky_cpu', A)
     return Cholesky.apply(A, bool(upper))
 
@@ -604,6 +607,8 @@ def torch_cholesky(input, upper=False, *, out=None):
         tensor([[2.0000, 1.0000],
                 [0.0000, 1.4142]])
     """
+    if input.numel() and input.dtype.itemsize == 1 and input.dtype.is_floating_point:
+        refuse_low_precision('cholesky_cpu', input)     # (the old function reaches its kernel directly: float8)
     return cholesky(input, upper=upper, out=out)
 
 
