@@ -164,7 +164,7 @@ def capture(fn, arguments, parameters):
     from ember._dynamo._containers import holds_unflattened_tensor
     from ember._dynamo._tracer import name_nodes
     from ember import Tensor
-    tensors = [n for n, v in arguments.items() if isinstance(v, Tensor)]
+    tensors = {n for n, v in arguments.items() if isinstance(v, Tensor)}      # (a set: a long list holds many)
     constants = {n: arguments[n] for n in parameters if n not in tensors}
     if any(holds_unflattened_tensor(v) for v in constants.values()):
         raise _CannotCapture('Unsupported: ember captures tensors passed as arguments or inside lists, tuples, '

@@ -369,7 +369,8 @@ def _user_frame():
         frame = frame.f_back
     if frame is None:
         return ''
-    return ''.join(traceback.StackSummary.extract([(frame, frame.f_lineno)]).format())
+    # (its line read when formatted, from linecache, without checking the file again at each operation)
+    return ''.join(traceback.StackSummary.extract([(frame, frame.f_lineno)], lookup_lines=False).format())
 
 
 _EMBER_FILES = {}
@@ -427,9 +428,7 @@ class StoreNames:
             sys.settrace(None)
 
     def on_call(self, frame, event, arg):
-        filename = os.path.abspath(frame.f_code.co_filename)
-        if self.paused or filename.startswith(_STDLIB_DIR) or (filename.startswith(_EMBER_DIR)
-                                                             and not filename.startswith(_INLINED_DIR)):
+        if self.paused or _unwatched(frame.f_code.co_filename):
             return None
         # the arguments a frame starts with were stored by its caller, not here
         self.seen[id(frame)] = {k: id(v) for k, v in frame.f_locals.items()}
@@ -446,6 +445,19 @@ class StoreNames:
         if event == 'return':
             self.seen.pop(id(frame), None)
         return self.on_line
+
+
+_UNWATCHED = {}        # filename -> whether its frames are not the user's code (looked up once per file)
+
+
+def _unwatched(filename):
+    """The standard library's and ember's own code (but for the module forwards read as the user's)."""
+    known = _UNWATCHED.get(filename)
+    if known is None:
+        path = os.path.abspath(filename)
+        known = _UNWATCHED[filename] = path.startswith(_STDLIB_DIR) or (path.startswith(_EMBER_DIR) and
+                                                                       not path.startswith(_INLINED_DIR))
+    return known
 
 
 def name_nodes(graph, hints):
