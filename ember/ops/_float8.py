@@ -292,6 +292,15 @@ BY_NODE = {
 }
 
 
+def refuse_float8(kernel, tensor):
+    """PyTorch's error for its ``kernel`` refusing ``tensor``'s dtype, when that is a float8 dtype (a tensor, or
+    anything else: nothing)."""
+    data = getattr(tensor, '_data', None)
+    if data is not None and data.dtype.num in FLOAT8_NUMS:
+        from ember.ops._barebones import refuse
+        raise refuse(kernel, data.dtype.num)
+
+
 def check_kernel(kernel, np_dtype):
     """PyTorch's error for its ``kernel`` refusing this dtype, when it is a float8 dtype."""
     if np_dtype.num in FLOAT8_NUMS:

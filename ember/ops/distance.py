@@ -4,6 +4,7 @@ All are compositions of ember ops (norms, divisions, sums), so they differentiat
 """
 import numpy as np
 
+from ember.ops._float8 import refuse_float8 as _refuse_float8
 from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import _saved_attrs as _sa
@@ -106,6 +107,7 @@ def pdist(input, p=2):
     """
     if input.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    _refuse_float8('pdist', input)
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
     refuse_half('pdist', input)

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from ember.ops._float8 import refuse_float8 as _refuse_float8
 from ember import backend
 from ember._formats import preserved_strides
 from ember._tensor import Tensor
@@ -64,6 +65,8 @@ def _dropout_impl(input, p, training, inplace, feature):
     try:
         if not training or p == 0 or input.numel() == 0:
             return input
+        if p < 1:
+            _refuse_float8('bernoulli_scalar_cpu_', input)     # (the mask is drawn in the input's dtype)
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called
         from ember.ops import _argparse
         _argparse.refuse_from_stack()
@@ -98,6 +101,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 def _feature(input, p, training, inplace, batched):
     _check_p(p, training, 'feature_dropout')
+    if training and 0 < p < 1:
+        _refuse_float8('bernoulli_scalar_cpu_', input)
     if batched:
         return _dropout_impl(input, p, training, inplace, feature=True)
     x = input.unsqueeze(0)
@@ -188,6 +193,8 @@ _ALPHA = 1.7580993408473766   # -SELU's negative saturation value, SELU scale * 
 
 def _alpha_impl(input, p, training, inplace, feature):
     _check_p(p, training, 'feature_alpha_dropout' if feature else 'alpha_dropout')
+    if training and 0 < p < 1 and input.numel():
+        _refuse_float8('bernoulli_scalar_cpu_', input)
     if not training or p == 0 or input.numel() == 0:
         return input
     shape = tuple(input.shape)

@@ -502,7 +502,9 @@ def inner(input, other, *, out=None):
     if input.ndim == 0 or other.ndim == 0:
         _result = input * other
         return _result if out is None else write_out('inner', _result, out)
-    if input._data.dtype.num in _FLOAT8_NUMS:     # (its product refuses float8_e8m0fnu)
+    if input._data.dtype.num in _FLOAT8_NUMS:     # (its product: dot for vectors, else mm's (float8_e8m0fnu))
+        if input.ndim == 1 and other.ndim == 1:
+            _float8.check_kernel('dot', input._data.dtype)
         _float8.check('mm', input._data.dtype)
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
@@ -724,6 +726,8 @@ def tensordot(a, b, dims=2, out=None):
     """
     python_reads(a, 'dim')
     python_reads(b, 'dim')      # (what PyTorch's Python function reads first)
+    if isinstance(a, Tensor) and a._data.dtype.num in _FLOAT8_NUMS:    # (its product refuses float8_e8m0fnu)
+        _float8.check('mm', a._data.dtype)
     if isinstance(dims, int):
         da = list(range(a.ndim - dims, a.ndim))
         db = list(range(dims))
@@ -1166,6 +1170,8 @@ def einsum(equation, *operands):
         >>> ember.einsum('bij,bjk->bik', ember.ones(2, 2, 3), ember.ones(2, 3, 1)).shape
         ember.Size([2, 2, 1])
     """
+    if len(operands) > 1 and isinstance(operands[0], Tensor) and operands[0]._data.dtype.num in _FLOAT8_NUMS:
+        _float8.check_kernel('bmm', operands[0]._data.dtype)     # (its products are bmm's: float8 refused)
     if isinstance(equation, Tensor):    # the sublist format: operand, its subscripts, ..., [output subscripts]
         if not operands:
             raise ValueError(_EINSUM_TOO_FEW)
@@ -1663,6 +1669,7 @@ def cross(input, other, dim=None, *, out=None):
                 [1., 0., 0.]])
     """
     from ember.ops._util import wrap_dim
+    _float8.refuse_float8('cross', input)
     if dim is None:  # the first dim of size 3 (deprecated in PyTorch, still supported)
         dim = next((i for i, s in enumerate(input.shape) if s == 3), -1)
     given = dim
@@ -1737,6 +1744,7 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
     """
     require_tensor(x1, 'cdist', 'x1')
     require_tensor(x2, 'cdist', 'x2', 2)      # (PyTorch's Python cdist hands both to its C function)
+    _float8.refuse_float8('cdist', x1)
     if compute_mode not in ('use_mm_for_euclid_dist_if_necessary', 'use_mm_for_euclid_dist',
                             'donot_use_mm_for_euclid_dist'):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")

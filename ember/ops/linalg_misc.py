@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ember.ops._float8 import refuse_float8 as _refuse_float8
 from ember import _formats
 
 from ember.autograd import _saved_attrs as _sa
@@ -103,6 +104,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
         >>> ember.linalg.cross(x, y)
         tensor([0., 0., 1.])
     """
+    _refuse_float8('cross', input)
     nd = max(input.ndim, other.ndim)
     if -nd <= dim < nd:  # PyTorch's message names dim as given
         sizes = [t.shape[dim] if -t.ndim <= dim < t.ndim else 1 for t in (input, other)]
@@ -209,6 +211,7 @@ def vdot(input, other, *, out=None):
     """
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    _refuse_float8('dot', input)
     if input.shape != other.shape or input.dtype is not other.dtype:
         from ember.ops.linalg import dot
         return dot(input.conj(), other)    # refused there, with PyTorch's message

@@ -1384,6 +1384,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         tensor(0.3250)
     """
     reduction = _resolve(size_average, reduce, reduction)
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:    # PyTorch refuses float8 here
+        raise _not_implemented('multi_margin_loss_cpu_kernel', input)
     if p != 1 and p != 2:
         raise ValueError('only p == 1 and p == 2 supported')
     if weight is not None and weight.ndim != 1:
@@ -1453,6 +1455,8 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         tensor(0.8500)
     """
     reduction = _resolve(size_average, reduce, reduction)
+    if isinstance(input, Tensor) and input._data.dtype.num in FLOAT8_NUMS:    # PyTorch refuses float8 here
+        raise _not_implemented('multilabel_margin_loss_forward_out_frame', input)
     nd = input.ndim
     if nd > 2 or (nd <= 1 and input.numel() == 0) or (nd == 2 and input.shape[1] == 0):
         raise RuntimeError('Expected non-empty vector or matrix with optional 0-dim batch size, but got: '

@@ -1,6 +1,7 @@
 """Root-mean-square normalization (``F.rms_norm``), composed from ember ops as PyTorch composes it."""
 import numpy as np
 
+from ember.ops._float8 import refuse_float8 as _refuse_float8
 from ember.ops._half import _HALF, in_float32
 from ember.ops._scalar_overloads import add_number
 from ember.ops._registry import op
@@ -20,6 +21,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         tensor([[0.5774, 1.1547, 1.1547]])
     """
     require_tensor(input, 'rms_norm')
+    _refuse_float8('rms_norm', input)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     n = len(shape)
     if n == 0 or tuple(input.shape[input.ndim - n:]) != shape or input.ndim < n:

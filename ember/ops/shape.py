@@ -617,6 +617,8 @@ def sum_to_size(input, *size):
     size = shape_arg(size)
     if tuple(input.shape) == size:
         return input
+    from ember.ops._float8 import refuse_float8
+    refuse_float8('sum_cpu', input)     # (the sum PyTorch reduces with refuses float8)
     if input._requires_grad and grad_mode._state.enabled and input.__class__ is Tensor and \
             not _function._op_hooks and input._device.type != 'meta':
         return _sum_to_size_steps(input, size)

@@ -527,6 +527,8 @@ def dist(input, other, p=2):
     >>> ember.dist(ember.tensor([1., 2.]), ember.tensor([3., 1.]), 3)
     tensor(2.0801)
     """
+    from ember.ops._float8 import refuse_float8
+    refuse_float8('add_stub', input)    # (PyTorch's dist subtracts first: its sub refuses float8)
     from ember.ops.reduce import norm
     if isinstance(other, Tensor) and input.is_floating_point() and other.is_floating_point() \
             and isinstance(p, (int, float)) and not isinstance(p, bool):
