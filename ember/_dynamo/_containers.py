@@ -4,8 +4,11 @@
 Each tensor inside a container argument is a graph input of its own, known by the expression that reaches
 it from the argument (its source: ``xs[0]``, ``batch['ids']``, ``p.weight``) and named after it in the graph
 (``L_xs_0_``, ``L_batch_ids_``, ``L_p_weight``). The traced code gets a copy of the container that holds the
-tensors' proxies; the compiled graph runs on the caller's own tensors, so in-place operations on them reach
-the caller.
+tensors' proxies (a container without tensors is copied too); the compiled graph runs on the caller's own
+tensors, so in-place operations on them reach the caller, and what the code changes in the copies (an item
+appended, set, deleted) is made again in the caller's containers at each call (``_returns``). ``*args`` and
+``**kwargs`` are such arguments (a tuple and a dict), and so is a registered pytree node whose leaves can be
+named (``flatten_with_keys_fn``).
 
 The guards cover a container argument whole: the types of its containers, their lengths and keys, which of
 its leaves are tensors (each guarded as a tensor argument is), the values of the others, and which leaves are
