@@ -284,11 +284,52 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None) -> T
         result = obj.to(device=device, dtype=dt, copy=bool(copy))
     elif copy is False:
         raise ValueError("can't alias arbitrary sequence into a tensor.")
+    elif _holds_bytes(obj):
+        # its bytes read as ``dtype``, memory shared, as in PyTorch (safetensors hands its loaded files over as
+        # untyped storages): never element by element as a sequence
+        result = _viewing_bytes(obj, dt)
+        result = result.to(device=device, copy=bool(copy))
     else:
         result = tensor(obj, dtype=dt, device=device)
     if requires_grad is not None:
+        if requires_grad and not (result.dtype.is_floating_point or result.dtype.is_complex):
+            # (the factories' words, not requires_grad_()'s)
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         result.requires_grad_(requires_grad)
     return result
+
+
+def _holds_bytes(obj):
+    """Whether ``obj`` is a storage or exposes the buffer protocol (bytes, bytearray, memoryview, array.array,
+    mmap): what PyTorch reads as raw bytes (NumPy's scalars expose a buffer too, but are numbers)."""
+    from ember.storage import _StorageBase
+    if isinstance(obj, _StorageBase):
+        return True
+    if isinstance(obj, (np.generic, list, tuple, str, builtins.int, builtins.float, builtins.complex)):
+        return False
+    try:
+        memoryview(obj)
+    except TypeError:
+        return False
+    return True
+
+
+def _viewing_bytes(obj, dt):
+    """A 1-D tensor over the bytes of a storage or buffer, read as ``dt``: a typed storage only as its own dtype;
+    an untyped one as int64 when no dtype is asked (PyTorch's default there), a buffer as the default dtype."""
+    from ember._dtype import int64
+    from ember._tensor import _scalar_type_name
+    from ember.storage import TypedStorage, _StorageBase
+    if isinstance(obj, TypedStorage):
+        if dt is not None and dt is not obj.dtype:
+            raise RuntimeError(f"Expected a Storage of type {_scalar_type_name(dt)} or an UntypedStorage, but got "
+                               f"{_scalar_type_name(obj.dtype)}")
+        dt, obj = obj.dtype, obj.untyped()
+    elif not isinstance(obj, _StorageBase):
+        from ember.ops.tensor_extras import frombuffer
+        return frombuffer(obj, dtype=get_default_dtype() if dt is None else dt)
+    dt = int64 if dt is None else dt
+    return empty(0, dtype=dt, device=obj.device).set_(obj, 0, (obj.nbytes() // dt.itemsize,), (1,))
 
 
 @op('ember')

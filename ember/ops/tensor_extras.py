@@ -749,20 +749,32 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     """
     from ember._dtype import to_dtype
     np_dtype = to_dtype(dtype).np_dtype
-    view = memoryview(buffer)
-    nbytes = view.nbytes
-    if offset < 0 or offset >= nbytes and nbytes:
-        raise ValueError(f"both buffer length ({nbytes}) and offset ({offset}) must be greater than zero")
-    available = (nbytes - offset) // np_dtype.itemsize
-    if count < 0:
-        if (nbytes - offset) % np_dtype.itemsize:
-            raise ValueError(f"buffer length ({nbytes - offset} after offset) must be a multiple of element size "
-                             f"({np_dtype.itemsize})")
-        count = available
-    elif count > available:
-        raise ValueError(f"requested buffer length ({count} * {np_dtype.itemsize} bytes) after offset ({offset}) "
-                         f"must not be greater than actual buffer length ({nbytes})")
-    array = np.frombuffer(buffer, dtype=np_dtype, count=count, offset=offset)
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    if view.readonly:
+        from ember._warn_once import warn_once
+        warn_once("The given buffer is not writable, and PyTorch does not support non-writable tensors. This means "
+                  "you can write to the underlying (supposedly non-writable) buffer using the tensor. You may want to "
+                  "copy the buffer to protect its data or make it writable before converting it to a tensor. This "
+                  "type of warning will be suppressed for the rest of this program.", stacklevel=3)
+    nbytes, size = view.nbytes, np_dtype.itemsize
+    # (PyTorch's checks, in its order and words)
+    if not (nbytes > 0 and count != 0):
+        raise ValueError(f"both buffer length ({nbytes}) and count ({count}) must not be 0")
+    if not 0 <= offset < nbytes:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length ({nbytes} "
+                         "bytes) minus 1")
+    if count <= 0 and (nbytes - offset) % size:
+        raise ValueError(f"buffer length ({nbytes - offset} bytes) after offset ({offset} bytes) must be a multiple "
+                         f"of element size ({size})")
+    count = (nbytes - offset) // size if count < 0 else count
+    if offset + count * size > nbytes:
+        raise ValueError(f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) must not "
+                         f"be greater than actual buffer length ({nbytes} bytes)")
+    array = np.frombuffer(view.cast('B') if view.ndim != 1 or view.format != 'B' else view, dtype=np_dtype,
+                          count=count, offset=offset)
     return Tensor._make(array).requires_grad_(requires_grad)
 
 
