@@ -47,7 +47,7 @@ LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_
                     'lib_botorch': 'botorch gpytorch linear_operator jaxtyping pyre_extensions multipledispatch',
                     'lib_accelerate': 'accelerate huggingface_hub safetensors',
                     'lib_peft': 'peft transformers accelerate huggingface_hub safetensors tokenizers',
-                    'lib_diffusers': 'diffusers huggingface_hub safetensors importlib_metadata',
+                    'lib_diffusers': 'diffusers huggingface_hub safetensors',
                     'lib_segmentation_models_pytorch': 'segmentation_models_pytorch timm huggingface_hub safetensors',
                     'lib_vector_quantize': 'vector_quantize_pytorch einx torch_einops_utils loguru',
                     'lib_rotary_embedding': 'rotary_embedding_torch'}
