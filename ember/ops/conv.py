@@ -28,7 +28,7 @@ import numpy as np
 from ember.autograd import _saved_attrs as _sa, grad_mode
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
-from ember.ops import _chunk_threads, _input_link, _conv_flat_columns, _conv_phases, _conv_row_shifts, _winograd
+from ember.ops import _chunk_threads, _float8, _input_link, _conv_flat_columns, _conv_phases, _conv_row_shifts, _winograd
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 from ember import _formats, _user_warnings, backend
@@ -840,6 +840,7 @@ class Im2Col(Primitive):
 
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
+        _float8.check_kernel('im2col_out_cpu', x.dtype)      # (PyTorch refuses float8)
         xp = ctx.xp
         n = len(kernel)
         ctx.args = (x.shape[x.ndim - n:], kernel, dilation, padding, stride)
@@ -865,6 +866,7 @@ class Col2Im(Primitive):
 
     @staticmethod
     def forward(ctx, cols, size, kernel, dilation, padding, stride):
+        _float8.check_kernel('col2im_out_cpu', cols.dtype)   # (PyTorch refuses float8)
         xp = ctx.xp
         ctx.args = (kernel, dilation, padding, stride)
         if cols.ndim == 2:    # unbatched (C * prod(K), L)
