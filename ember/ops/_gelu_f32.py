@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from ember._random.exact import fma32
-from ember.ops import _chunk_threads, _gelu
+from ember.ops import _chunk_threads, _gelu_bwd_onednn
 
 _f = np.float32
 
@@ -188,8 +188,9 @@ def midpoint_inputs(a):
 
 def onednn_gelu(x, keep_cdf=False, keep_slope=False):
     """GELU of a float32 array as oneDNN computes it; with ``keep_cdf`` also ``Phi(x)`` (the
-    polynomial's ``(1 + erf) / 2``, flat, for the backward), with ``keep_slope`` instead the derivative
-    that ``_gelu.gelu_backward`` makes of it (flat), computed while each chunk is in cache."""
+    polynomial's ``(1 + erf) / 2``, flat), with ``keep_slope`` instead GELU's derivative as oneDNN's
+    backward computes it (``_gelu_bwd_onednn``, flat), made while each chunk is in cache: PyTorch's
+    backward of the same contiguous input is then the gradient times it."""
     flat = np.ascontiguousarray(x).reshape(-1)
     out = np.empty_like(flat)
     kept = np.empty_like(flat) if keep_cdf or keep_slope else None
@@ -200,10 +201,10 @@ def onednn_gelu(x, keep_cdf=False, keep_slope=False):
         erf += _ONE
         np.multiply(xs, erf, out=out[s:e])
         out[s:e] *= _HALF
-        if kept is not None:
-            cdf = np.multiply(erf, _HALF, out=erf if keep_slope else kept[s:e])
-            if keep_slope:
-                _gelu.slope_into(xs, cdf, kept[s:e])
+        if keep_slope:
+            _gelu_bwd_onednn.derivative_into(xs, kept[s:e])
+        elif keep_cdf:
+            np.multiply(erf, _HALF, out=kept[s:e])
     # (chunks are independent: they run on ember's threads where set_num_threads allows several)
     _chunk_threads.for_element_chunks(flat.size, _CHUNK, chunk)
     out = out.reshape(np.shape(x))

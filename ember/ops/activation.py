@@ -16,7 +16,8 @@ from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor, scalar_number
-from ember.ops import _argparse, _float8, _gelu, _gelu_f32, _gelu_fast32, _rows, _softmax_bits
+from ember.ops import _argparse, _float8, _gelu, _gelu_bwd_aten, _gelu_bwd_onednn, _gelu_f32, _gelu_fast32, _rows
+from ember.ops import _softmax_bits
 from ember.ops import _log_softmax_grad_bits, _softmax_grad_bits, _ties
 from ember._threads import get_num_threads, intra_op_threads
 from ember.ops._half import is_half_array
@@ -998,8 +999,8 @@ class Gelu(Primitive):
             keep = ctx.needs_input_grad[0] and not _saved_hooks._pack_stack
             if x.dtype == np.float32 and _PYTORCH_BITS[0]:
                 # PyTorch's own float32 bits (its kernels' polynomials, step by step); the derivative
-                # the backward makes of Phi(x) is made here, each chunk still in cache (the strided
-                # path keeps none: the backward then computes Phi again)
+                # PyTorch's backward computes (oneDNN's, for the contiguous input oneDNN takes) is made
+                # here, each chunk still in cache (the strided path keeps none)
                 if not keep:
                     return _gelu_f32.gelu(x, get_num_threads)
                 out, ctx.slope = _gelu_f32.gelu(x, get_num_threads, keep_slope=True)
@@ -1029,6 +1030,12 @@ class Gelu(Primitive):
             xd, gd = x._data, g._data
             if type(xd) is np.ndarray and xd.dtype in _GELU_KERNEL_DTYPES and gd.dtype == xd.dtype \
                     and gd.shape == xd.shape:
+                if slope is None and xd.dtype == np.float32 and _PYTORCH_BITS[0]:
+                    # PyTorch's own bits: oneDNN's derivative for the contiguous inputs it takes, ATen's
+                    # kernel (with its vector blocks and scalar elements) for the others
+                    if xd.size <= 1 or not xd.flags.c_contiguous:
+                        return Tensor._make(_gelu_bwd_aten.gelu_backward(gd, xd, get_num_threads), x._device), None
+                    slope = _gelu_bwd_onednn.derivative(xd)
                 if xd.dtype == np.float32 and (slope is not None or (cdf is None and not _PYTORCH_BITS[0])):
                     if slope is None:                        # the derivative as the forward keeps it
                         slope = _gelu_fast32.slope(xd)

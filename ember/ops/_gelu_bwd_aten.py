@@ -1,0 +1,132 @@
+"""float32 GELU derivative (exact form) with the bits of ATen's own CPU kernel: the backward PyTorch runs
+where oneDNN does not take it (a single element, or an input that is not contiguous).
+
+ATen's TensorIterator walks the gradient and the input together in one order (the dimensions sorted by
+their strides, the output gradient's first: it is the first operand), merging dimensions where both
+are dense. Each innermost run where both are dense goes through the vectorised loop: blocks of 32
+elements (two AVX-512 vectors) compute ``grad * fma(x, pdf, cdf)`` with ``cdf = (1 + erf(x / sqrt(2))) / 2``
+by ATen's vectorised erf and ``pdf = c * exp(-x * x / 2)`` by SLEEF's ``expf`` (the compiler fuses
+``x * pdf + cdf``); the run's last elements, and every element of a run where either is strided, go
+through the scalar loop: the C library's ``erff`` and ``expf``, products and sums rounded one by one.
+"""
+import ctypes
+import ctypes.util
+import math
+
+import numpy as np
+
+from ember._random.exact import fma32
+from ember.ops import _gelu_f32
+
+_f = np.float32
+_ALPHA = _f(math.sqrt(0.5))
+_BETA = _f(2 / math.sqrt(math.pi) * math.sqrt(0.5) * 0.5)
+_ONE, _HALF, _MINUS_HALF = _f(1), _f(0.5), _f(-0.5)
+_BLOCK = 32          # elements per vectorised step (two vectors of 16 floats)
+_GRAIN = 32768       # ATen's default grain: smaller tensors run on one thread
+
+_EXPF = []           # the C library's expf, looked up on first use
+
+
+def _libm_expf():
+    if not _EXPF:
+        try:
+            fn = ctypes.CDLL(ctypes.util.find_library('m')).expf
+            fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
+        except (OSError, AttributeError, TypeError):
+            fn = None
+        _EXPF.append(fn)
+    return _EXPF[0]
+
+
+def _scalar_exp(y):
+    expf = _libm_expf()
+    if expf is None:     # no C library to call: float64 exp rounded (the same bits almost always)
+        return np.array([math.exp(v) for v in y.tolist()], _f)
+    return np.array([expf(v) for v in y.tolist()], _f)
+
+
+def _iteration_order(g, x):
+    """The flat C-order positions of the elements in the order ATen visits them, the length of the
+    innermost run, and whether both operands are dense along it."""
+    keep = [d for d in range(x.ndim) if x.shape[d] != 1]
+    shape = [x.shape[d] for d in keep]
+    operands = [[a.strides[d] // a.itemsize for d in keep] for a in (g, x)]
+
+    def order(d0, d1):
+        # ATen's comparison of two dimensions: the first operand whose strides differ decides
+        for strides in operands:
+            s0, s1 = strides[d0], strides[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return -1 if s0 < s1 else 1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+    perm = list(range(len(shape) - 1, -1, -1))    # innermost first
+    for i in range(1, len(perm)):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = order(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    # merge the innermost dimensions while every operand is dense across them
+    run = shape[perm[0]] if perm else 1
+    dense = bool(perm) and all(strides[perm[0]] == 1 for strides in operands)
+    for k in range(1, len(perm)):
+        inner, outer = perm[k - 1], perm[k]
+        if not all(strides[inner] * shape[inner] == strides[outer] for strides in operands):
+            break
+        run *= shape[outer]
+    positions = np.arange(x.size).reshape(shape).transpose(perm[::-1]).reshape(-1)
+    return positions, run, dense
+
+
+def vector_mask(g, x, threads):
+    """Which elements (flat, C order) ATen's vectorised loop computes."""
+    positions, run, dense = _iteration_order(g, x)
+    n = x.size
+    mask = np.zeros(n, bool)
+    if not dense:
+        return mask
+    bounds = [(0, n)]
+    n_threads = threads()
+    if n > _GRAIN and n_threads > 1:
+        used = min(n_threads, -(-n // _GRAIN))
+        step = -(-n // used)
+        bounds = [(b, min(n, b + step)) for b in range(0, n, step)]
+    in_order = np.zeros(n, bool)
+    for lo, hi in bounds:
+        s = lo
+        while s < hi:
+            e = min(hi, (s // run + 1) * run)
+            in_order[s:s + (e - s) // _BLOCK * _BLOCK] = True
+            s = e
+    mask[positions] = in_order
+    return mask
+
+
+def gelu_backward(g, x, threads):
+    """``g * GELU'(x)`` for float32 arrays of one shape as ATen's kernel computes it (``threads()``:
+    the intra-op thread count, which decides where the work is cut), a C-contiguous array."""
+    vec = vector_mask(g, x, threads)
+    xf = np.ascontiguousarray(x).reshape(-1)
+    gf = np.ascontiguousarray(g).reshape(-1)
+    out = np.empty_like(xf)
+    with np.errstate(all='ignore'):
+        if vec.any():
+            xv = xf[vec]
+            cdf = _HALF * (_ONE + _gelu_f32._vector_erf(xv * _ALPHA))
+            pdf = _BETA * _gelu_f32._sleef_expf(xv * xv * _MINUS_HALF)
+            out[vec] = gf[vec] * fma32(xv, pdf, cdf)
+        if not vec.all():
+            scalar = ~vec
+            xs = xf[scalar]
+            cdf = _HALF * (_ONE + _gelu_f32._scalar_erf(xs * _ALPHA))
+            pdf = _BETA * _scalar_exp(xs * xs * _MINUS_HALF)
+            out[scalar] = gf[scalar] * (cdf + xs * pdf)
+    return out.reshape(x.shape)

@@ -1,0 +1,91 @@
+"""F.gelu's input gradient gives PyTorch's CPU bits: recorded gradients (tests/fixtures/gelu_backward_bits)
+compared bit for bit, and PyTorch itself when it is installed."""
+import pathlib
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as F
+from tests.fixtures.gelu_backward_bits.cases import all_cases, contiguous, grad_for, strided
+
+RECORDED = np.load(pathlib.Path(__file__).with_name('fixtures') / 'gelu_backward_bits' / 'expected.npz')
+SEEDS = {name: seed for seed, name in enumerate(sorted(all_cases()))}
+
+
+def _bits(a):
+    return np.asarray(a, np.float32).view(np.uint32)
+
+
+def _grad(x, g, approximate='none', dtype='float32', retain=False):
+    xe = ember.from_numpy(x).to(getattr(ember, dtype)).requires_grad_()
+    y = F.gelu(xe, approximate=approximate)
+    ge = ember.from_numpy(g).to(getattr(ember, dtype))
+    if retain:     # the second backward recomputes what the first one used up
+        y.backward(ge, retain_graph=True)
+        xe.grad = None
+    y.backward(ge)
+    return xe.grad.float().numpy()
+
+
+@pytest.mark.parametrize('retain', [False, True])
+@pytest.mark.parametrize('name', sorted(contiguous()))
+def test_float32_exact_contiguous_matches_recorded(name, retain):
+    x = contiguous()[name]
+    got = _grad(x, grad_for(x, SEEDS[name]), retain=retain)
+    assert np.array_equal(_bits(got), _bits(RECORDED[f'float32/none/{name}']))
+
+
+@pytest.mark.parametrize('name', sorted(strided()))
+def test_float32_exact_strided_and_single_match_recorded(name):
+    # ATen's own kernel: vector blocks where input and gradient are dense along the run, scalar elsewhere
+    x = strided()[name]
+    got = _grad(x, grad_for(x, SEEDS[name]))
+    assert np.array_equal(_bits(got), _bits(RECORDED[f'float32/none/{name}']))
+
+
+def test_double_steps_give_the_fused_steps():
+    # the kernel's double sums rounded to float32 against every fused step through fma32
+    from ember.ops import _gelu_bwd_onednn
+    x = np.random.default_rng(9).integers(0, 2 ** 32, 200_000, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    x = x[~np.isnan(x)]     # (the reference keeps no NaN payloads; the kernel keeps PyTorch's: tested below)
+    assert np.array_equal(_bits(_gelu_bwd_onednn.derivative(x)), _bits(_gelu_bwd_onednn.exact_derivative(x)))
+
+
+def test_without_autograd_graph_kept():
+    # gelu under no_grad keeps nothing; the functional backward recomputes the derivative from x
+    from ember.ops import _gelu_bwd_onednn
+    x = contiguous()['n1000']
+    g = grad_for(x, SEEDS['n1000'])
+    got = _gelu_bwd_onednn.gelu_backward(g, x)
+    assert np.array_equal(_bits(got), _bits(RECORDED['float32/none/n1000']))
+
+
+def test_matches_pytorch_on_random_bits():
+    torch = pytest.importorskip('torch')
+    from ember.ops import _gelu_bwd_onednn
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 2 ** 32, 300_000, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    g = rng.standard_normal(x.size).astype(np.float32)
+    want = torch.ops.aten.gelu_backward(torch.from_numpy(g), torch.from_numpy(x)).numpy()
+    assert np.array_equal(_bits(_gelu_bwd_onednn.gelu_backward(g, x)), _bits(want))
+
+
+@pytest.mark.parametrize('threads', [1, 2])
+def test_strided_matches_pytorch(threads):
+    # larger than ATen's grain: with two threads the work is cut in two, and each part's runs restart
+    torch = pytest.importorskip('torch')
+    from ember.ops import _gelu_bwd_aten
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        rng = np.random.RandomState(3)
+        grid = (rng.standard_normal((300, 257)) * 3).astype(np.float32)
+        g = rng.standard_normal((300, 257)).astype(np.float32)
+        for x, gx in ((grid[:, :200], g[:, :200]), (grid.T, g.T), (grid[:, ::3], np.ascontiguousarray(g[:, ::3])),
+                      (grid[:, :100], np.ascontiguousarray(g[:, :100]))):
+            want = torch.ops.aten.gelu_backward(torch.from_numpy(gx), torch.from_numpy(x)).numpy()
+            got = _gelu_bwd_aten.gelu_backward(gx, x, lambda: threads)
+            assert np.array_equal(_bits(got), _bits(want)), x.shape
+    finally:
+        torch.set_num_threads(before)
