@@ -105,8 +105,10 @@ def collate(batch, *, collate_fn_map=None):
 
 
 def collate_tensor_fn(batch, *, collate_fn_map=None):
-    from ember.ops.shape import stack
-    return stack(batch, 0)
+    # ember.stack rather than the op itself: once a Tensor subclass with __torch_function__ exists it is
+    # rebound to the dispatching wrapper, so a batch of subclass samples (MONAI's MetaTensor) keeps their type
+    import ember
+    return ember.stack(batch, 0)
 
 
 def collate_numpy_array_fn(batch, *, collate_fn_map=None):

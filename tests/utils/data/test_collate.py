@@ -125,3 +125,24 @@ def test_default_convert():
     assert d['k'][0].tolist() == [1.5] and d['k'][1] == 2
     x = ember.ones(2)
     assert default_convert(x) is x
+
+
+class _Tagged(ember.Tensor):
+    """A subclass taking part in __torch_function__, as MONAI's MetaTensor does."""
+    seen = []
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        cls.seen.append(func.__name__)
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+
+def test_subclass_samples_stay_their_subclass():
+    # PyTorch stacks with torch.stack, which hands the call to the subclass: the batch keeps the samples' type
+    _Tagged.seen.clear()
+    samples = [ember.tensor([1., 2.]).as_subclass(_Tagged), ember.tensor([3., 4.]).as_subclass(_Tagged)]
+    batch = default_collate(samples)
+    assert type(batch) is _Tagged and 'stack' in _Tagged.seen
+    assert batch.as_subclass(ember.Tensor).tolist() == [[1., 2.], [3., 4.]]
+    nested = default_collate([{'image': s} for s in samples])
+    assert type(nested['image']) is _Tagged
