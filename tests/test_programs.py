@@ -50,7 +50,8 @@ LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_
                     'lib_diffusers': 'diffusers huggingface_hub safetensors',
                     'lib_segmentation_models_pytorch': 'segmentation_models_pytorch timm huggingface_hub safetensors',
                     'lib_vector_quantize': 'vector_quantize_pytorch einx torch_einops_utils loguru',
-                    'lib_rotary_embedding': 'rotary_embedding_torch'}
+                    'lib_rotary_embedding': 'rotary_embedding_torch',
+                    'lib_monai': 'monai scipy'}
 NEEDS.update(LIBRARY_PROGRAMS)
 _ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.split() if name != 'cv2')
 # the tvg_* programs run torchvision's gallery examples and reference-script pieces (their pictures drawn with Pillow)
