@@ -8,6 +8,8 @@ elements (two AVX-512 vectors) compute ``grad * fma(x, pdf, cdf)`` with ``cdf = 
 by ATen's vectorised erf and ``pdf = c * exp(-x * x / 2)`` by SLEEF's ``expf`` (the compiler fuses
 ``x * pdf + cdf``); the run's last elements, and every element of a run where either is strided, go
 through the scalar loop: the C library's ``erff`` and ``expf``, products and sums rounded one by one.
+float16 and bfloat16 go the same way in float32 (loaded exactly, the result rounded once), with blocks of
+64 elements (two vectors of 32 halves) whose ``x * pdf + cdf`` is not fused.
 """
 import ctypes
 import ctypes.util
@@ -22,7 +24,8 @@ _f = np.float32
 _ALPHA = _f(math.sqrt(0.5))
 _BETA = _f(2 / math.sqrt(math.pi) * math.sqrt(0.5) * 0.5)
 _ONE, _HALF, _MINUS_HALF = _f(1), _f(0.5), _f(-0.5)
-_BLOCK = 32          # elements per vectorised step (two vectors of 16 floats)
+BLOCK = 32           # elements per vectorised step: two vectors of 16 floats
+HALF_BLOCK = 64      # ... of 32 float16/bfloat16 values
 _GRAIN = 32768       # ATen's default grain: smaller tensors run on one thread
 
 _EXPF = []           # the C library's expf, looked up on first use
@@ -86,8 +89,8 @@ def _iteration_order(g, x):
     return positions, run, dense
 
 
-def vector_mask(g, x, threads):
-    """Which elements (flat, C order) ATen's vectorised loop computes."""
+def vector_mask(g, x, threads, block=BLOCK):
+    """Which elements (flat, C order) ATen's vectorised loop computes, ``block`` at a time."""
     positions, run, dense = _iteration_order(g, x)
     n = x.size
     mask = np.zeros(n, bool)
@@ -104,16 +107,17 @@ def vector_mask(g, x, threads):
         s = lo
         while s < hi:
             e = min(hi, (s // run + 1) * run)
-            in_order[s:s + (e - s) // _BLOCK * _BLOCK] = True
+            in_order[s:s + (e - s) // block * block] = True
             s = e
     mask[positions] = in_order
     return mask
 
 
-def gelu_backward(g, x, threads):
+def gelu_backward(g, x, threads, half=False):
     """``g * GELU'(x)`` for float32 arrays of one shape as ATen's kernel computes it (``threads()``:
-    the intra-op thread count, which decides where the work is cut), a C-contiguous array."""
-    vec = vector_mask(g, x, threads)
+    the intra-op thread count, which decides where the work is cut; ``half``: the values are float16 or
+    bfloat16 widened, which ATen's kernel for those types computes), a C-contiguous array."""
+    vec = vector_mask(g, x, threads, HALF_BLOCK if half else BLOCK)
     xf = np.ascontiguousarray(x).reshape(-1)
     gf = np.ascontiguousarray(g).reshape(-1)
     out = np.empty_like(xf)
@@ -122,7 +126,7 @@ def gelu_backward(g, x, threads):
             xv = xf[vec]
             cdf = _HALF * (_ONE + _gelu_f32._vector_erf(xv * _ALPHA))
             pdf = _BETA * _gelu_f32._sleef_expf(xv * xv * _MINUS_HALF)
-            out[vec] = gf[vec] * fma32(xv, pdf, cdf)
+            out[vec] = gf[vec] * (cdf + xv * pdf if half else fma32(xv, pdf, cdf))
         if not vec.all():
             scalar = ~vec
             xs = xf[scalar]

@@ -997,6 +997,8 @@ class Gelu(Primitive):
             # Phi(x) is kept for the first backward, which then needs no erf of its own (unless
             # saved-tensor hooks are in use: they decide what a graph keeps)
             keep = ctx.needs_input_grad[0] and not _saved_hooks._pack_stack
+            # (PyTorch's float16 backward is ATen's kernel, which uses none of what oneDNN's would keep)
+            keep = keep and getattr(ctx, '_opmath_dtype', None) != np.float16
             if x.dtype == np.float32 and _PYTORCH_BITS[0]:
                 # PyTorch's own float32 bits (its kernels' polynomials, step by step); the derivative
                 # PyTorch's backward computes (oneDNN's, for the contiguous input oneDNN takes) is made
@@ -1028,6 +1030,12 @@ class Gelu(Primitive):
         if ctx.approximate != 'tanh' and not grad_mode._state.enabled:
             # first order (no graph to record): the derivative on the arrays in one pass, no op dispatch
             xd, gd = x._data, g._data
+            low = getattr(ctx, '_opmath_dtype', None)
+            if low is not None and gd.dtype == low and xd.dtype == np.float32 and _PYTORCH_BITS[0] \
+                    and type(xd) is np.ndarray and gd.shape == xd.shape:
+                # float16/bfloat16 (the forward ran on x widened to float32): PyTorch computes in float32
+                # too and rounds once
+                return Tensor._make(_half_gelu_backward(gd.astype(np.float32), xd, slope, low), x._device), None
             if type(xd) is np.ndarray and xd.dtype in _GELU_KERNEL_DTYPES and gd.dtype == xd.dtype \
                     and gd.shape == xd.shape:
                 if slope is None and xd.dtype == np.float32 and _PYTORCH_BITS[0]:
@@ -1053,6 +1061,19 @@ class Gelu(Primitive):
         cdf = 0.5 * (1 + (x * _SQRT_HALF).erf())
         pdf = (x * x * -0.5).exp() * _INV_SQRT_2PI
         return g * (cdf + x * pdf), None
+
+
+def _half_gelu_backward(g, x, slope, low):
+    """The exact-form GELU gradient PyTorch gives float16/bfloat16 values (``g``, ``x`` widened to float32;
+    ``slope``: oneDNN's derivative as the forward kept it, or None), rounded to ``low``: bfloat16 goes to
+    oneDNN where the input is contiguous, like float32; float16, and other bfloat16 inputs, to ATen's
+    kernel with its half-precision vector blocks."""
+    if low == np.float16 or x.size <= 1 or not x.flags.c_contiguous:
+        out = _gelu_bwd_aten.gelu_backward(g, x, get_num_threads, half=True)
+    else:
+        d = _gelu_bwd_onednn.derivative(x) if slope is None else slope
+        out = np.multiply(g.reshape(-1), d).reshape(x.shape)
+    return out.astype(low)
 
 
 @op('F')
