@@ -358,6 +358,15 @@ def storage_bytes(arr):
     return flat.view(np.uint8 if isinstance(flat, np.ndarray) else array_module_of(flat).uint8)
 
 
+def strided(xp, x, shape, strides):
+    """``xp.lib.stride_tricks.as_strided(x, shape, strides)`` (byte strides) for every dtype: ml_dtypes'
+    float8_e5m2 (NumPy kind 'f', one byte) describes itself to NumPy as '<f1', a type NumPy cannot read back, so
+    its view is made through uint8."""
+    if x.dtype.kind == 'f' and x.dtype.itemsize == 1:
+        return xp.lib.stride_tricks.as_strided(x.view(np.uint8), shape, strides).view(x.dtype)
+    return xp.lib.stride_tricks.as_strided(x, shape, strides)
+
+
 def view_bytes(flat, np_dtype, offset, shape, strides):
     """An array of ``np_dtype`` with ``shape``/``strides`` (elements) starting ``offset`` elements
     into the flat uint8 array ``flat``: a view of its memory. Bounds are the caller's to check."""

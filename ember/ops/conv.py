@@ -65,7 +65,7 @@ def _windows(xp, x, kernel, stride, dilation, out, kernel_last=False):
         shape, strides = x.shape[:lead] + tuple(out) + tuple(kernel), st[:lead] + o_strides + k_strides
     else:
         shape, strides = x.shape[:lead] + tuple(kernel) + tuple(out), st[:lead] + k_strides + o_strides
-    return xp.lib.stride_tricks.as_strided(x, shape, strides)
+    return backend.strided(xp, x, shape, strides)
 
 
 def _out_size(size, k, s, pad, d):

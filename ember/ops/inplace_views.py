@@ -137,8 +137,7 @@ class AsStrided(Primitive):
         in_strides = tuple(s // x.itemsize for s in x.strides)
         ctx.meta = (x.shape, in_strides, size, stride, storage_offset, base_offset, storage_size)
         flat = _root_flat(x)
-        return xp.lib.stride_tricks.as_strided(flat[storage_offset:], shape=size,
-                                               strides=tuple(s * x.itemsize for s in stride))
+        return backend.strided(xp, flat[storage_offset:], size, tuple(s * x.itemsize for s in stride))
 
     @staticmethod
     def backward(ctx, g):

@@ -3,7 +3,7 @@ import numpy as np
 
 from ember.autograd import _saved_attrs as _sa
 from ember.ops._quantized_fallback import quantized_or_raise
-from ember import _formats
+from ember import _formats, backend
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd import function as _function
@@ -617,8 +617,10 @@ def sum_to_size(input, *size):
     size = shape_arg(size)
     if tuple(input.shape) == size:
         return input
-    from ember.ops._float8 import refuse_float8
-    refuse_float8('sum_cpu', input)     # (the sum PyTorch reduces with refuses float8)
+    lead = input.ndim - len(size)
+    if lead > 0 or any(want == 1 and have != 1 for want, have in zip(size, input.shape[lead:])):
+        from ember.ops._float8 import refuse_float8
+        refuse_float8('sum_cpu', input)     # (a sum to do: PyTorch's sum refuses float8)
     if input._requires_grad and grad_mode._state.enabled and input.__class__ is Tensor and \
             not _function._op_hooks and input._device.type != 'meta':
         return _sum_to_size_steps(input, size)
@@ -2133,8 +2135,8 @@ def _diagonal_view(xp, x, offset, d1, d2):
     rows, cols = moved.shape[-2:]
     n = max(min(rows - r0, cols - c0), 0)
     corner = moved[..., min(r0, rows):, min(c0, cols):]
-    return xp.lib.stride_tricks.as_strided(corner, moved.shape[:-2] + (n,),
-                                           moved.strides[:-2] + (moved.strides[-2] + moved.strides[-1],))
+    return backend.strided(xp, corner, moved.shape[:-2] + (n,),
+                           moved.strides[:-2] + (moved.strides[-2] + moved.strides[-1],))
 
 
 def _diag_assign(xp, out, values, offset, d1, d2):
@@ -2368,7 +2370,7 @@ class Unfold(Primitive):
         # windows as a strided view: dim becomes the window count, a new last dim walks one window
         shape = x.shape[:dim] + (n,) + x.shape[dim + 1:] + (size,)
         strides = x.strides[:dim] + (st * step,) + x.strides[dim + 1:] + (st,)
-        return ctx.xp.lib.stride_tricks.as_strided(x, shape, strides)
+        return backend.strided(ctx.xp, x, shape, strides)
 
     @staticmethod
     def backward(ctx, g):
