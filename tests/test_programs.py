@@ -51,9 +51,13 @@ LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_
                     'lib_segmentation_models_pytorch': 'segmentation_models_pytorch timm huggingface_hub safetensors',
                     'lib_vector_quantize': 'vector_quantize_pytorch einx torch_einops_utils loguru',
                     'lib_rotary_embedding': 'rotary_embedding_torch',
-                    'lib_monai': 'monai scipy'}
+                    'lib_monai': 'monai scipy',
+                    'lib_sentence_transformers': 'sentence_transformers transformers tokenizers huggingface_hub '
+                                                 'safetensors sklearn'}
 NEEDS.update(LIBRARY_PROGRAMS)
-_ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.split() if name != 'cv2')
+# (OpenCV and scikit-learn, compiled and never importing torch, stay imported once)
+_ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.split()
+                  if name not in ('cv2', 'sklearn'))
 # the tvg_* programs run torchvision's gallery examples and reference-script pieces (their pictures drawn with Pillow)
 GALLERY_PROGRAMS = {'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': 'PIL', 'tvg_cutmix_mixup': 'PIL',
                     'tvg_visualization_utils': 'PIL', 'tvg_repurposing_annotations': 'PIL',
