@@ -17,6 +17,7 @@ from ember._device import CPU, as_device, device as _device_cls
 from ember import _formats, _torch_function
 from ember._grad_state import state as _grad_state
 from ember._dtype import ALL_DTYPES, FLOAT8_NUMS, _BY_NP, dtype as _dtype_cls, get_default_dtype, to_dtype
+from ember._tensor_user_dict import INTERNAL, InstanceState, user_dict
 
 _new = object.__new__
 
@@ -82,7 +83,7 @@ class Size(tuple):
 _contiguous_strides = _formats.contiguous_strides
 
 
-class Tensor:
+class Tensor(InstanceState):
     """A multi-dimensional array of one dtype on one device: what every ember operation takes and returns.
 
     Tensors are usually made with the factory functions (:func:`ember.tensor`, :func:`ember.zeros`,
@@ -105,7 +106,7 @@ class Tensor:
         >>> ember.Tensor([1, 2])
         tensor([1., 2.])
     """
-    __slots__ = ('_data', '_device', '_requires_grad', '_grad_fn', '_version_counter', '__dict__', '__weakref__')
+    __slots__ = ('_data', '_device', '_requires_grad', '_grad_fn', '_version_counter')   # (and InstanceState's)
     # NOTE: rarely-set fields are class-level defaults (an instance overrides them in its __dict__),
     # so making a tensor costs five attribute writes instead of twelve
     _grad = None
@@ -119,8 +120,9 @@ class Tensor:
     _inference = False    # made under inference_mode (or a view of such a tensor)
     _live_views = None    # a base's views made while recording (weakly held; see ember/ops/inplace.py)
     _no_grad_view = None  # a view made without recording of a base that requires grad (autograd/_no_grad_views.py)
-    _INTERNAL = frozenset(('_grad', '_output_nr', '_base', '_view_fn', '_grad_acc', '_hooked_acc', '_retains_grad',
-                           '_is_param', '_inference', '_live_views', '_no_grad_view'))
+    _INTERNAL = INTERNAL
+    # ``t.__dict__`` and ``vars(t)``: what a user set on the tensor, as in PyTorch, not the fields above
+    __dict__ = user_dict()
 
     if TYPE_CHECKING:
         # ops and operators are bound onto the class at import (ember/ops/_registry.py,

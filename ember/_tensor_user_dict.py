@@ -1,20 +1,30 @@
 """A tensor's ``__dict__`` as PyTorch users see it: the attributes they set, nothing of autograd's.
 
 ember keeps a tensor's rarely-set autograd fields (its gradient, accumulator, view base, ...) in the instance
-dict, overriding class-level defaults, where PyTorch keeps them in C; ``vars(param)`` and ``param.__dict__`` in
-PyTorch hold only what a user or library set. Libraries rebuild parameters from it: accelerate's
+dict, overriding class-level defaults, where PyTorch keeps them in C; ``vars(t)`` and ``t.__dict__`` in PyTorch
+hold only what a user or library set. Tensor's base :class:`InstanceState` holds the real dict; Tensor's
+``__dict__`` attribute is a write-through view of it without those fields. Libraries rebuild parameters from it: accelerate's
 ``init_empty_weights`` and ``set_module_tensor_to_device`` (what Transformers' ``from_pretrained`` with a device
 map runs) call ``type(p)(p.to(device), **p.__dict__)``, which must not be handed ``_grad``.
 """
 from collections.abc import MutableMapping
 
-from ember._tensor import Tensor
+# the fields ember keeps in a tensor's instance dict (class-level defaults overridden per tensor: see Tensor)
+INTERNAL = frozenset(('_grad', '_output_nr', '_base', '_view_fn', '_grad_acc', '_hooked_acc', '_retains_grad',
+                      '_is_param', '_inference', '_live_views', '_no_grad_view'))
+# what users never see there: those, and the grad_dtype a user set (a property in PyTorch)
+_HIDDEN = INTERNAL | {'_grad_dtype'}
 
-_INSTANCE_DICT = Tensor.__dict__['__dict__']     # the instance's real dict (the slot descriptor)
+
+class InstanceState:
+    """Tensor's base: it holds the instance dict and the weak-reference slot, so that Tensor's own ``__dict__``
+    attribute can be the users' view of that dict (a class cannot have both a ``__dict__`` slot and attribute)."""
+    __slots__ = ('__dict__', '__weakref__')
+
+
+_INSTANCE_DICT = InstanceState.__dict__['__dict__']     # the instance's real dict (the slot descriptor)
 # ``instance_dict(t)``: that real dict, for ember's own reads of its fields (no view made)
 instance_dict = _INSTANCE_DICT.__get__
-# what users never see there: autograd's fields and the grad_dtype a user set (a property in PyTorch)
-_HIDDEN = Tensor._INTERNAL | {'_grad_dtype'}
 
 
 class UserAttributes(MutableMapping):
@@ -54,7 +64,7 @@ class UserAttributes(MutableMapping):
 
 
 class user_dict:
-    """The ``__dict__`` descriptor of a Tensor subclass: :class:`UserAttributes` on read; ``obj.__dict__ = d``
+    """Tensor's ``__dict__`` descriptor: :class:`UserAttributes` on read; ``obj.__dict__ = d``
     replaces the user attributes, keeping ember's internal fields."""
 
     def __get__(self, obj, owner=None):

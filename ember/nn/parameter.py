@@ -12,7 +12,6 @@ tensor([0., 0.], requires_grad=True)
 
 from ember._torch_function import _disabled_torch_function_impl
 from ember._tensor import Tensor
-from ember._tensor_user_dict import user_dict
 
 
 class _ParameterMeta(type):
@@ -41,7 +40,6 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
         ['weight', 'bias', 'scale']
     """
     __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
-    __dict__ = user_dict()    # what a user set on it, as in PyTorch (see ember/_tensor_user_dict.py)
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
