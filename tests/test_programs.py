@@ -55,7 +55,9 @@ LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_
                     'lib_torch_optimizer': 'torch_optimizer pytorch_ranger', 'lib_e3nn': 'e3nn opt_einsum_fx opt_einsum sympy scipy',
                     'lib_snntorch': 'snntorch',
                     'lib_sentence_transformers': 'sentence_transformers transformers tokenizers huggingface_hub '
-                                                 'safetensors sklearn'}
+                                                 'safetensors sklearn',
+                    'lib_denoising_diffusion': 'denoising_diffusion_pytorch ema_pytorch accelerate huggingface_hub '
+                                               'safetensors'}
 NEEDS.update(LIBRARY_PROGRAMS)
 # (OpenCV and scikit-learn, compiled and never importing torch, stay imported once)
 _ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.split()
