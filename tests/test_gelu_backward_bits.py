@@ -17,6 +17,16 @@ def _bits(a):
     return np.asarray(a, np.float32).view(np.uint32)
 
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    # the recorded gradients come from one thread: with more, ATen cuts large tensors into parts whose
+    # vector blocks restart (tested against PyTorch with two below)
+    before = ember.get_num_threads()
+    ember.set_num_threads(1)
+    yield
+    ember.set_num_threads(before)
+
+
 def _grad(x, g, approximate='none', dtype='float32', retain=False):
     xe = ember.from_numpy(x).to(getattr(ember, dtype)).requires_grad_()
     y = F.gelu(xe, approximate=approximate)
@@ -58,6 +68,18 @@ def test_half_exact_matches_recorded(name, dtype):
     assert np.array_equal(_bits(got)[~nan], _bits(want)[~nan])
 
 
+@pytest.mark.parametrize('dtype', ['float32', 'bfloat16', 'float16'])
+@pytest.mark.parametrize('name', sorted(all_cases()))
+def test_tanh_form_matches_recorded(name, dtype):
+    # ATen's kernel for every layout: SLEEF's tanhf in the vector blocks, the C library's in the scalar loop
+    x = all_cases()[name]
+    got = _grad(x, grad_for(x, SEEDS[name]), approximate='tanh', dtype=dtype)
+    want = RECORDED[f'{dtype}/tanh/{name}']
+    nan = np.isnan(want)      # (NaN payloads of half precision: see above)
+    assert np.array_equal(np.isnan(got), nan)
+    assert np.array_equal(_bits(got)[~nan], _bits(want)[~nan])
+
+
 def test_double_steps_give_the_fused_steps():
     # the kernel's double sums rounded to float32 against every fused step through fma32
     from ember.ops import _gelu_bwd_onednn
@@ -89,7 +111,7 @@ def test_matches_pytorch_on_random_bits():
 def test_strided_matches_pytorch(threads):
     # larger than ATen's grain: with two threads the work is cut in two, and each part's runs restart
     torch = pytest.importorskip('torch')
-    from ember.ops import _gelu_bwd_aten
+    from ember.ops import _gelu_bwd_aten, _gelu_tanh_bwd
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
@@ -97,9 +119,24 @@ def test_strided_matches_pytorch(threads):
         grid = (rng.standard_normal((300, 257)) * 3).astype(np.float32)
         g = rng.standard_normal((300, 257)).astype(np.float32)
         for x, gx in ((grid[:, :200], g[:, :200]), (grid.T, g.T), (grid[:, ::3], np.ascontiguousarray(g[:, ::3])),
-                      (grid[:, :100], np.ascontiguousarray(g[:, :100]))):
-            want = torch.ops.aten.gelu_backward(torch.from_numpy(gx), torch.from_numpy(x)).numpy()
-            got = _gelu_bwd_aten.gelu_backward(gx, x, lambda: threads)
-            assert np.array_equal(_bits(got), _bits(want)), x.shape
+                      (grid[:, :100], np.ascontiguousarray(g[:, :100])), (grid, g)):
+            if not x.flags.c_contiguous:    # (the exact form of a contiguous input is oneDNN's)
+                want = torch.ops.aten.gelu_backward(torch.from_numpy(gx), torch.from_numpy(x)).numpy()
+                got = _gelu_bwd_aten.gelu_backward(gx, x, lambda: threads)
+                assert np.array_equal(_bits(got), _bits(want)), x.shape
+            want = torch.ops.aten.gelu_backward(torch.from_numpy(gx), torch.from_numpy(x), approximate='tanh')
+            got = _gelu_tanh_bwd.gelu_backward(gx, x, lambda: threads)
+            assert np.array_equal(_bits(got), _bits(want.numpy())), x.shape
     finally:
         torch.set_num_threads(before)
+
+
+def test_tanh_form_matches_pytorch_on_random_bits():
+    torch = pytest.importorskip('torch')
+    from ember.ops import _gelu_tanh_bwd
+    rng = np.random.default_rng(6)
+    x = np.concatenate([rng.integers(0, 2 ** 32, 100_000, dtype=np.uint64).astype(np.uint32).view(np.float32),
+                        (rng.standard_normal(100_000) * 4).astype(np.float32)])
+    g = rng.standard_normal(x.size).astype(np.float32)
+    want = torch.ops.aten.gelu_backward(torch.from_numpy(g), torch.from_numpy(x), approximate='tanh').numpy()
+    assert np.array_equal(_bits(_gelu_tanh_bwd.gelu_backward(g, x, lambda: 1)), _bits(want))

@@ -91,8 +91,11 @@ def _iteration_order(g, x):
 
 def vector_mask(g, x, threads, block=BLOCK):
     """Which elements (flat, C order) ATen's vectorised loop computes, ``block`` at a time."""
-    positions, run, dense = _iteration_order(g, x)
     n = x.size
+    if x.flags.c_contiguous and g.flags.c_contiguous:
+        positions, run, dense = None, n, True      # one run in C order (no positions to work out)
+    else:
+        positions, run, dense = _iteration_order(g, x)
     mask = np.zeros(n, bool)
     if not dense:
         return mask
@@ -102,14 +105,15 @@ def vector_mask(g, x, threads, block=BLOCK):
         used = min(n_threads, -(-n // _GRAIN))
         step = -(-n // used)
         bounds = [(b, min(n, b + step)) for b in range(0, n, step)]
-    in_order = np.zeros(n, bool)
+    in_order = mask if positions is None else np.zeros(n, bool)
     for lo, hi in bounds:
         s = lo
         while s < hi:
             e = min(hi, (s // run + 1) * run)
             in_order[s:s + (e - s) // block * block] = True
             s = e
-    mask[positions] = in_order
+    if positions is not None:
+        mask[positions] = in_order
     return mask
 
 

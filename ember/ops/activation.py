@@ -17,6 +17,7 @@ from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor, scalar_number
 from ember.ops import _argparse, _float8, _gelu, _gelu_bwd_aten, _gelu_bwd_onednn, _gelu_f32, _gelu_fast32, _rows
+from ember.ops import _gelu_tanh_bwd
 from ember.ops import _softmax_bits
 from ember.ops import _log_softmax_grad_bits, _softmax_grad_bits, _ties
 from ember._threads import get_num_threads, intra_op_threads
@@ -1027,6 +1028,16 @@ class Gelu(Primitive):
         x, = ctx.saved_tensors
         # (what the forward kept is freed with its first use: a retained graph recomputes it)
         cdf, slope = ctx.__dict__.pop('cdf', None), ctx.__dict__.pop('slope', None)
+        if ctx.approximate == 'tanh' and not grad_mode._state.enabled and _PYTORCH_BITS[0]:
+            # first order, PyTorch's bits: ATen's kernel, SLEEF's tanh in its vector blocks; float16/bfloat16
+            # (the forward ran on x widened to float32) computed in float32 too and rounded once
+            xd, gd = x._data, g._data
+            low = getattr(ctx, '_opmath_dtype', None)
+            if type(xd) is np.ndarray and xd.dtype == np.float32 and gd.shape == xd.shape \
+                    and (gd.dtype == xd.dtype or gd.dtype == low):
+                half = gd.dtype != xd.dtype
+                out = _gelu_tanh_bwd.gelu_backward(gd.astype(np.float32) if half else gd, xd, get_num_threads, half)
+                return Tensor._make(out.astype(low) if half else out, x._device), None
         if ctx.approximate != 'tanh' and not grad_mode._state.enabled:
             # first order (no graph to record): the derivative on the arrays in one pass, no op dispatch
             xd, gd = x._data, g._data
