@@ -512,7 +512,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         (tensor([[[3., 5., 5., 5.]]]), tensor([[[1, 3, 3, 3]]]))
     """
     require_tensor(input, 'max_pool1d')
-    if not return_indices and not (input.requires_grad and grad_mode._state.enabled):
+    if not return_indices and not input.is_quantized and not (input.requires_grad and grad_mode._state.enabled):
         _float8.check_kernel('max_pool1d_impl', input._data.dtype)    # (PyTorch's kernel without indices)
     try:
         out, index = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
