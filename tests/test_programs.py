@@ -53,7 +53,7 @@ LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_
                     'lib_rotary_embedding': 'rotary_embedding_torch',
                     'lib_monai': 'monai scipy', 'lib_pytorch_metric_learning': 'pytorch_metric_learning',
                     'lib_torch_optimizer': 'torch_optimizer pytorch_ranger', 'lib_e3nn': 'e3nn opt_einsum_fx opt_einsum sympy scipy',
-                    'lib_snntorch': 'snntorch',
+                    'lib_snntorch': 'snntorch', 'lib_skorch': 'skorch sklearn scipy tabulate tqdm',
                     'lib_sentence_transformers': 'sentence_transformers transformers tokenizers huggingface_hub '
                                                  'safetensors sklearn',
                     'lib_denoising_diffusion': 'denoising_diffusion_pytorch ema_pytorch accelerate huggingface_hub '
