@@ -140,3 +140,13 @@ def test_tanh_form_matches_pytorch_on_random_bits():
     g = rng.standard_normal(x.size).astype(np.float32)
     want = torch.ops.aten.gelu_backward(torch.from_numpy(g), torch.from_numpy(x), approximate='tanh').numpy()
     assert np.array_equal(_bits(_gelu_tanh_bwd.gelu_backward(g, x, lambda: 1)), _bits(want))
+
+
+def test_fast_sleef_tanh_gives_the_step_by_step_bits():
+    # float64's tanh rounded away from float32 midpoints, steps near them and for tiny inputs
+    from ember.ops import _sleef_tanhf
+    rng = np.random.default_rng(11)
+    x = np.concatenate([np.exp(rng.uniform(np.log(1e-30), np.log(9.0), 300_000)).astype(np.float32),
+                        rng.integers(0, 2 ** 32, 100_000, dtype=np.uint64).astype(np.uint32).view(np.float32)])
+    x.view(np.uint32)[::2] ^= np.uint32(0x80000000)    # (negatives too)
+    assert np.array_equal(_bits(_sleef_tanhf.tanhf(x)), _bits(_sleef_tanhf.tanhf_steps(x)))
