@@ -17,7 +17,7 @@ from ember._device import CPU, as_device, device as _device_cls
 from ember import _formats, _torch_function
 from ember._grad_state import state as _grad_state
 from ember._dtype import ALL_DTYPES, FLOAT8_NUMS, _BY_NP, dtype as _dtype_cls, get_default_dtype, to_dtype
-from ember._tensor_user_dict import INTERNAL, InstanceState, user_dict
+from ember._tensor_user_dict import INTERNAL, InstanceState, keep_user_dict, user_dict
 
 _new = object.__new__
 
@@ -179,6 +179,7 @@ class Tensor(InstanceState):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        keep_user_dict(cls)     # (a mixin ahead of Tensor would otherwise expose autograd's fields in __dict__)
         _torch_function.subclass_defined(cls)   # may switch __torch_function__ dispatch on (see there)
         if '__torch_dispatch__' in cls.__dict__:
             from ember.utils import _python_dispatch

@@ -78,3 +78,30 @@ class user_dict:
         real.clear()
         real.update(value)
         real.update(internal)
+
+
+def keep_user_dict(cls):
+    """Make ``t.__dict__`` the users' view for instances of the Tensor subclass ``cls`` too.
+
+    A subclass that also derives from a plain Python class ahead of Tensor (MONAI's
+    ``class MetaTensor(MetaObj, torch.Tensor)``) finds that class's own ``__dict__`` descriptor first in its MRO,
+    which hands out the real instance dict, autograd's fields included. Libraries copy that dict from tensor to
+    tensor (MONAI copies its metadata so, onto every op's result), which would hand one tensor's gradient, view
+    base and view list to another. The descriptor has to sit in ``cls``'s own namespace to win, and a class's
+    ``__dict__`` attribute cannot be assigned (type's own ``__dict__`` descriptor refuses it), so it is written
+    into the namespace mapping itself, and the type's attribute cache is told by setting and removing an attribute.
+    """
+    for klass in cls.__mro__:
+        descriptor = klass.__dict__.get('__dict__')
+        if descriptor is not None:
+            break
+    if isinstance(descriptor, user_dict):
+        return
+    import gc
+    namespace, = (r for r in gc.get_referents(cls.__dict__) if isinstance(r, dict))
+    namespace['__dict__'] = _USER_DICT
+    type.__setattr__(cls, '_ember_dict_refresh', None)     # (setting a class attribute invalidates the cache)
+    type.__delattr__(cls, '_ember_dict_refresh')
+
+
+_USER_DICT = user_dict()

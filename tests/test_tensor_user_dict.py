@@ -85,3 +85,29 @@ def test_pickled_and_deep_copied_tensors_keep_user_attributes_only():
     for u in (pickle.loads(pickle.dumps(t)), copy.deepcopy(t)):
         assert dict(vars(u)) == {'note': 'kept'} and u.note == 'kept'
     assert ember.equal(copy.deepcopy(t).grad, t.grad)
+
+
+class _Metadata:
+    """A plain Python mixin ahead of Tensor, as MONAI's ``class MetaTensor(MetaObj, torch.Tensor)``: its own
+    ``__dict__`` descriptor would come first in the subclass's MRO."""
+
+    def copy_meta_from(self, other):
+        self.__dict__.update({k: copy.copy(v) for k, v in other.__dict__.items()})
+        return self
+
+
+class _WithMetadata(_Metadata, ember.Tensor):
+    pass
+
+
+def test_a_subclass_with_a_mixin_ahead_of_tensor_shows_user_attributes_only():
+    leaf = ember.ones(3).as_subclass(_WithMetadata).requires_grad_()
+    leaf.meta = {'spacing': 1.5}
+    view = leaf[:2]                              # the leaf now holds its live views
+    (leaf * 2).sum().backward()
+    assert dict(leaf.__dict__) == {'meta': {'spacing': 1.5}} and dict(vars(leaf)) == {'meta': {'spacing': 1.5}}
+    # copying one tensor's __dict__ onto another (what MONAI does for every op's result) carries metadata only
+    result = (leaf.detach() + 1).as_subclass(_WithMetadata).copy_meta_from(leaf)
+    assert result.meta == {'spacing': 1.5} and result.grad is None and not result.requires_grad
+    view.squeeze(0)                              # a view of a view of the leaf: the leaf's view list intact
+    assert leaf.grad.tolist() == [2., 2., 2.]
