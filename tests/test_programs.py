@@ -51,7 +51,7 @@ LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_
                     'lib_segmentation_models_pytorch': 'segmentation_models_pytorch timm huggingface_hub safetensors',
                     'lib_vector_quantize': 'vector_quantize_pytorch einx torch_einops_utils loguru',
                     'lib_rotary_embedding': 'rotary_embedding_torch',
-                    'lib_monai': 'monai scipy', 'lib_pytorch_metric_learning': 'pytorch_metric_learning',
+                    'lib_monai': 'monai scipy', 'lib_monai_more': 'monai scipy skimage', 'lib_pytorch_metric_learning': 'pytorch_metric_learning',
                     'lib_torch_optimizer': 'torch_optimizer pytorch_ranger', 'lib_e3nn': 'e3nn opt_einsum_fx opt_einsum sympy scipy',
                     'lib_snntorch': 'snntorch', 'lib_skorch': 'skorch sklearn scipy tabulate tqdm',
                     'lib_sentence_transformers': 'sentence_transformers transformers tokenizers huggingface_hub '
