@@ -56,3 +56,35 @@ def test_chunk_takes_a_0d_integer_tensor_and_refuses_a_1d_one():
 @pytest.mark.parametrize('length', [ember.tensor(2), ember.tensor([2])])
 def test_narrow_takes_a_one_element_integer_tensor_for_its_length(length):
     assert ember.arange(5).narrow(0, 1, length).tolist() == [1, 2]
+
+
+@pytest.mark.parametrize('dim', [ember.tensor(1), ember.tensor([1]), ember.tensor([[1]], dtype=ember.int32)])
+def test_a_reduction_takes_a_one_element_integer_tensor_for_its_dims(dim):
+    # (a list-of-dims parameter reads a one-element integer tensor of any shape as a list of one dim)
+    x = ember.ones(2, 3, 4)
+    assert x.sum(dim).shape == (2, 4) and x.amax(dim).shape == (2, 4) and x.std(dim).shape == (2, 4)
+    assert x.mean(dim=dim, keepdim=True).shape == (2, 1, 4)
+    assert ember.arange(6).view(2, 3).roll(1, dim).tolist() == [[2, 0, 1], [5, 3, 4]]
+
+
+@pytest.mark.parametrize('dim', [ember.tensor([1, 2]), ember.tensor([1.]), ember.tensor(1.)])
+def test_a_reduction_refuses_other_tensors_for_its_dims(dim):
+    with pytest.raises(TypeError):
+        ember.ones(2, 3, 4).sum(dim)
+
+
+@pytest.mark.parametrize('call, text', [
+    (lambda x, d: x.transpose(0, d), "transpose(): argument 'dim1' (position 2) must be int, not Tensor"),
+    (lambda x, d: x.flatten(d), "flatten(): argument 'start_dim' (position 1) must be int, not Tensor"),
+    (lambda x, d: x.unsqueeze(d), "unsqueeze(): argument 'dim' (position 1) must be int, not Tensor"),
+    (lambda x, d: x.softmax(d), "softmax(): argument 'dim' (position 1) must be int, not Tensor"),
+    (lambda x, d: x.cumsum(d), "cumsum(): argument 'dim' (position 1) must be int, not Tensor"),
+    (lambda x, d: ember.cat([x], d), "cat(): argument 'dim' (position 2) must be int, not Tensor"),
+    (lambda x, d: ember.stack([x], d), "stack(): argument 'dim' (position 2) must be int, not Tensor"),
+])
+def test_a_single_dim_refuses_a_1d_tensor_and_takes_a_0d_one(call, text):
+    # (a 1-d one-element tensor has an __index__, but PyTorch's parser takes only a 0-d tensor for an int dim)
+    x = ember.ones(3, 4)
+    with pytest.raises(TypeError, match=text.replace('(', r'\(').replace(')', r'\)')):
+        call(x, ember.tensor([0]))
+    assert call(x, ember.tensor(0)).shape == call(x, 0).shape

@@ -61,6 +61,10 @@ def wrap_dim(dim, ndim):
     if dim.__class__ is GivenDim:
         return dim          # wrapped already by the op that called this one; the given value is kept
     n = max(ndim, 1)
+    if dim.__class__ is not int and isinstance(dim, Tensor) and dim.ndim:
+        # (a one-element tensor has an __index__, but PyTorch's parser takes only a 0-d one for an int dim)
+        _argparse.refuse_from_stack()
+        raise TypeError(f"dim must be an int, not a {dim.ndim}-d tensor")
     try:
         dim = _index(dim)   # (a float is refused, not used as the dim it equals)
         inside = -n <= dim < n
@@ -83,9 +87,13 @@ def wrap_dims(dims, ndim):
     if dims is None:
         return None
     if isinstance(dims, Tensor):
-        if dims.ndim:       # a tensor of several dims is not a list of dims for PyTorch's parser
-            _argparse.refuse_from_stack()
-            raise TypeError(f'dim must be an int or a tuple of ints, not a {dims.ndim}-d tensor')
+        if dims.ndim:
+            # PyTorch's parser reads a one-element integer tensor of any shape as a list of one dim
+            # (x.sum(torch.tensor([1]))), and refuses a tensor of several dims
+            if dims.numel() != 1 or dims.dtype.category != 1:
+                _argparse.refuse_from_stack()
+                raise TypeError(f'dim must be an int or a tuple of ints, not a {dims.ndim}-d tensor')
+            dims = dims.reshape(())
         dims = (dims,)      # a 0-d integer tensor is one dim, as in PyTorch
     elif isinstance(dims, int):
         dims = (dims,)

@@ -1886,6 +1886,8 @@ def roll(input, shifts, dims=()):
     """
     if shifts.__class__ is not int and not isinstance(shifts, (tuple, list)):
         _argparse.refuse_from_stack()       # (a tensor is taken only as one integer)
+    if isinstance(dims, Tensor):            # (a one-element integer tensor is a list of one dim)
+        dims = int_tensor_arg(dims, one_element=True)
     if input.ndim == 0 and dims is not None and not (isinstance(dims, (tuple, list)) and not dims):
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if dims is None or (isinstance(dims, (tuple, list)) and not dims):   # no dims: roll the flattened tensor
