@@ -1,11 +1,12 @@
 """Check that ember's fast SLEEF ``tanhf`` (ember/ops/_sleef_tanhf.py: float64's tanh rounded, the
 elements near a float32 midpoint and the tiny inputs step by step) gives the step-by-step bits for every
 float32 input: tries every |x| up to SLEEF's saturation bound (the sign is applied at the end; beyond the
-bound both give 1). A few minutes of one core:
+bound both give 1):
 
     python scripts/check_sleef_tanhf.py   (from the repository root)
 
-It prints the inputs (bit patterns) that differ and exits with 1 if there are any.
+It prints the inputs (bit patterns) that differ and exits with 1 if there are any (none for the kernel as
+it is: about 4 minutes of CPU).
 """
 import os
 import sys
