@@ -88,3 +88,22 @@ def test_a_single_dim_refuses_a_1d_tensor_and_takes_a_0d_one(call, text):
     with pytest.raises(TypeError, match=text.replace('(', r'\(').replace(')', r'\)')):
         call(x, ember.tensor([0]))
     assert call(x, ember.tensor(0)).shape == call(x, 0).shape
+
+
+def test_arange_takes_0d_tensors_for_its_numbers_and_refuses_1d_ones():
+    assert ember.arange(ember.tensor(1), ember.tensor(4), ember.tensor(2)).tolist() == [1, 3]
+    with pytest.raises(TypeError, match=r"arange\(\): argument 'end' \(position 1\) must be Number, not Tensor"):
+        ember.arange(ember.tensor([3]))
+    # (a tensor step of 1 is checked too: it is not the default step)
+    with pytest.raises(TypeError, match=r"arange\(\) received an invalid combination of arguments - got "
+                                        r"\(int, int, Tensor\)"):
+        ember.arange(0, 3, ember.tensor([1]))
+
+
+def test_tril_and_triu_indices_take_0d_integer_tensors_and_refuse_1d_ones():
+    assert ember.equal(ember.triu_indices(ember.tensor(3), ember.tensor(3, dtype=ember.int32), ember.tensor(1)),
+                       ember.triu_indices(3, 3, 1))
+    with pytest.raises(TypeError, match=r"tril_indices\(\): argument 'row' \(position 1\) must be int, not Tensor"):
+        ember.tril_indices(ember.tensor([2]), 2)
+    with pytest.raises(TypeError, match=r"triu_indices\(\): argument 'offset' \(position 3\) must be int, not Tensor"):
+        ember.triu_indices(2, 2, ember.tensor([0]))

@@ -9,7 +9,7 @@ from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops import _argparse, _float8
 from ember.ops._registry import op
-from ember.ops._util import wrap_dim, tensor_sequence
+from ember.ops._util import int_tensor_arg, wrap_dim, tensor_sequence
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned
 from ember import _user_warnings
 from ember.autograd import _saved_attrs as _sa
@@ -116,8 +116,18 @@ def _increasing_mask(n, r, with_replacement):
     return mask
 
 
+def _int_sizes_arg(which, name, position, value):
+    """``row``, ``col`` or ``offset`` of tril/triu_indices as an int: a 0-d integer tensor stands for its value;
+    PyTorch's parser refuses a 1-d one (which has an __index__ all the same)."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise TypeError(f"{which}_indices(): argument '{name}' (position {position}) must be int, not Tensor")
+    return int_tensor_arg(value)
+
+
 def _triangle_indices(which, row, col, offset, dtype, device):
     from ember._dtype import int64, to_dtype
+    row, col, offset = (_int_sizes_arg(which, name, k, v) for k, (name, v) in
+                        enumerate((('row', row), ('col', col), ('offset', offset)), 1))
     dt = to_dtype(dtype) if dtype is not None else int64
     if dt.category != 1:
         from ember._tensor import _scalar_type_name

@@ -408,8 +408,11 @@ _C_NAMES = {'int8': 'int8_t', 'uint8': 'uint8_t', 'int16': 'int16_t', 'int32': '
 def _check_overloaded_factory(name, args, dtype, device, requires_grad, layout, ints_from=None):
     """PyTorch's "invalid combination of arguments" TypeError for a factory with several overloads
     (``arange``, ``linspace``, ``eye``...): numbers must be numbers, ``args[ints_from:]`` ints, and
-    the options of the right type."""
-    numbers_ok = all(isinstance(a, (builtins.int, builtins.float, np.number, Tensor)) and not isinstance(a, builtins.bool)
+    the options of the right type. A number may be a 0-d tensor (PyTorch's Number); ``linspace`` and
+    ``logspace`` also have overloads that take any tensor for a number, refused later by its shape."""
+    any_tensor = name in ('linspace', 'logspace')
+    numbers_ok = all(isinstance(a, (builtins.int, builtins.float, np.number)) and not isinstance(a, builtins.bool)
+                     or isinstance(a, Tensor) and (any_tensor or a.ndim == 0)
                      or (ints_from is not None and k >= ints_from) for k, a in enumerate(args))
     ints_ok = ints_from is None or all(isinstance(a, (builtins.int, np.integer)) and not isinstance(a, builtins.bool)
                                        for a in args[ints_from:])
@@ -877,7 +880,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         >>> ember.arange(1, 2.5, 0.5)
         tensor([1.0000, 1.5000, 2.0000])
     """
-    _check_overloaded_factory('arange', (start,) + (() if end is None else (end,)) + (() if step == 1 else (step,)),
+    plain_step = isinstance(step, (builtins.int, builtins.float)) and step == 1   # (a tensor step is checked)
+    _check_overloaded_factory('arange', (start,) + (() if end is None else (end,)) + (() if plain_step else (step,)),
                               dtype, device, requires_grad, layout)
     _check_pin_memory('arange', pin_memory, device)
     start, end, step = _num(start), _num(end), _num(step)
