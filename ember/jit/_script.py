@@ -261,6 +261,14 @@ class ScriptUnit:
 
     def call_method(self, receiver, name, args, kwargs, node, fc):
         m = receiver.type.module
+        value = vars(m).get(name)
+        source = value if inspect.isfunction(value) else getattr(value, '_script_source_function', None)
+        if source is not None:
+            # a function, or a scripted one, kept as an attribute (e3nn's ``self.sph_func = _spherical_harmonics``):
+            # a call of that function, compiled into the program as PyTorch compiles it
+            qualified, signature = self.function(source)
+            texts = _bind(signature, args, dict(kwargs), node, fc, source.__name__)
+            return Expr(f'{qualified}(' + ''.join(t + ', ' for t in texts) + ')', signature.returns)
         if name in m._modules:
             child = m._modules[name]
             if child is None:

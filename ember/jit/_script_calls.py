@@ -208,7 +208,8 @@ def functional_call(fn, name, args, kwargs):
 _SIZE_VARARGS = {'view', 'reshape', 'permute', 'repeat', 'expand', 'new_zeros', 'new_ones', 'new_empty', 'tile'}
 _METHOD_TYPES = {'dim': 'int', 'numel': 'int', 'item': 'float', 'is_contiguous': 'bool', 'element_size': 'int',
                  'is_floating_point': 'bool', 'tolist': 'List[float]', 'get_device': 'int', 'ndimension': 'int',
-                 'nelement': 'int'}
+                 'nelement': 'int', **dict.fromkeys(('split', 'chunk', 'unbind', 'tensor_split', 'split_with_sizes'),
+                                                   'List[Tensor]')}
 _CONVERSIONS = {'float': 6, 'double': 7, 'half': 5, 'long': 4, 'int': 3, 'bool': 11, 'short': 2, 'byte': 0,
                 'char': 1, 'bfloat16': 15}
 
@@ -258,4 +259,7 @@ CONTAINER_METHODS = {'append': 'NoneType', 'extend': 'NoneType', 'insert': 'None
                      'endswith': 'bool'}
 
 # functions of ``torch`` (ember) whose result is not a tensor
-TORCH_FUNCTION_TYPES = {'is_tensor': 'bool', 'numel': 'int', 'is_floating_point': 'bool', 'is_grad_enabled': 'bool'}
+TORCH_FUNCTION_TYPES = {'is_tensor': 'bool', 'numel': 'int', 'is_floating_point': 'bool', 'is_grad_enabled': 'bool',
+                        # (a list of tensors: ``broadcast_tensors(a, b)[0]`` indexes the list, not a tensor)
+                        **dict.fromkeys(('broadcast_tensors', 'split', 'chunk', 'unbind', 'meshgrid', 'tensor_split',
+                                         'split_with_sizes'), 'List[Tensor]')}

@@ -102,10 +102,17 @@ class ExpressionCompiler:
         raise self.error(node, f"the attribute {node.attr} of a {base.type} isn't supported")
 
     def expr_BinOp(self, node, env):
-        left, right = self.expr(node.left, env), self.expr(node.right, env)
         op = syntax.BINARY.get(type(node.op))
         if op is None:
             raise self.error(node, f"unsupported binary operator {type(node.op).__name__}")
+        left, right = self.expr(node.left, env), self.expr(node.right, env)
+        if op == 'add':
+            # a tuple literal added to a list is a list literal (torch.fx's generated code writes
+            # ``x.shape[:-1] + (7,)``): TorchScript reads it so
+            if isinstance(node.right, ast.Tuple) and _is_list(left.type):
+                right = self.expr(ast.List(elts=node.right.elts, ctx=ast.Load()), env)
+            elif isinstance(node.left, ast.Tuple) and _is_list(right.type):
+                left = self.expr(ast.List(elts=node.left.elts, ctx=ast.Load()), env)
         tp = self._binary_type(op, left, right)
         if left.type in ('int', 'float', 'bool') and right.type == 'Tensor' and op in _REFLECTED:
             # a number on the left: the tensor's reflected operator (2 - x is -x + 2), as TorchScript writes it
@@ -261,6 +268,7 @@ class ExpressionCompiler:
             self.unit.module_class(child)
             return Expr(f'getattr({base.text}, "{key}")', ModuleType(child))
         parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        parts = [_slice_call_as_slice(p, env) for p in parts]
         if base.type == 'Tensor' and not target:
             indexed = self.tensor_index(base, parts, env)
             if indexed is not None:
@@ -319,3 +327,21 @@ class ExpressionCompiler:
         return self.expr(node, env).text
 
     expr_Subscript = subscript
+
+
+def _slice_call_as_slice(node, env):
+    """An index written ``slice(start, stop, step)`` or ``Ellipsis`` (torch.fx's generated code writes
+    ``x.shape[slice(None, -1, None)]``, which e3nn scripts) as the ``start:stop:step`` or ``...`` it stands for;
+    any other index as it is."""
+    if isinstance(node, ast.Name) and node.id == 'Ellipsis' and 'Ellipsis' not in env:
+        return ast.copy_location(ast.Constant(value=Ellipsis), node)     # (fx writes ``...`` so too)
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == 'slice'
+            and 'slice' not in env and not node.keywords and 1 <= len(node.args) <= 3):
+        return node
+    bounds = [None if isinstance(a, ast.Constant) and a.value is None else a for a in node.args]
+    lower, upper, step = [None] + bounds + [None] if len(bounds) == 1 else bounds + [None] * (3 - len(bounds))
+    return ast.copy_location(ast.Slice(lower=lower, upper=upper, step=step), node)
+
+
+def _is_list(tp):
+    return isinstance(tp, str) and tp.startswith('List[')
