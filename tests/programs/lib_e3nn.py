@@ -110,3 +110,18 @@ print('sh module', sh_module(torch.tensor([[0.0, 3.0, 4.0]])))
 print('compile mode', compile_mode('script')(o3.Linear).__name__)
 print('to_angle', [f'{v.item():.6f}' for v in o3.xyz_to_angles(torch.tensor([1.0, 1.0, 1.0]))])
 print('irrep', o3.Irrep('2e'), list(o3.Irrep('1o') * o3.Irrep('1o')), o3.Irrep(1, -1).dim, o3.Irrep('1o').is_scalar())
+
+# TorchScript: e3nn compiles its fx-generated tensor-product code and its spherical harmonics with torch.jit
+from e3nn.util.jit import compile as compile_module
+from e3nn.util.test import equivariance_error
+scripted_linear = compile_module(o3.Linear('2x0e + 1x1o', '1x0e + 2x1o'))
+print('compiled', type(scripted_linear).__name__, scripted_linear(torch.ones(2, 5)).shape)
+small_tp = o3.FullyConnectedTensorProduct('1x1o', '1x1o', '1x0e + 1x1e')
+scripted_tp = torch.jit.script(small_tp)
+a, b = torch.randn(2, 3), torch.randn(2, 3)
+print('scripted tp', tiny(scripted_tp(a, b) - small_tp(a, b)))
+errors = equivariance_error(scripted_tp, args_in=[a, b], irreps_in=[small_tp.irreps_in1, small_tp.irreps_in2],
+                            irreps_out=[small_tp.irreps_out])
+print('scripted equivariance', {k: v.item() < 1e-10 for k, v in errors.items()})
+scripted_sh = torch.jit.script(o3.SphericalHarmonics([0, 1, 2], normalize=True, normalization='component'))
+print('scripted sh', tiny(scripted_sh(vectors) - sh))
