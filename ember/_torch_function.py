@@ -70,6 +70,10 @@ def _dispatching(fn, name=None, api=None):
     """The wrapper of ``fn``; ``api()``, if given, is the function a ``__torch_function__`` is handed (an operator
     hands over the Tensor method it stands for), the wrapper itself otherwise."""
     name = name or fn.__name__
+    # how the function's arguments reach a tensor type's __torch_function__ where it hands them on in another
+    # form than it was called with (einsum's operands given as one list are handed on one by one, as PyTorch's
+    # are; a mode sees the call as made)
+    handed = getattr(fn, '_torch_function_args', None)
 
     @functools.wraps(fn)
     def op(*args, **kwargs):
@@ -78,6 +82,8 @@ def _dispatching(fn, name=None, api=None):
         if not _disabled():
             relevant = _relevant(args, kwargs)
             if relevant:
+                if handed is not None:
+                    args = handed(args)
                 return handle_torch_function(op if api is None else api(), relevant, *args, **kwargs)
         if _python_dispatch._active:      # __torch_dispatch__ modes and subclasses (utils/_python_dispatch.py)
             result = _python_dispatch.dispatch(name, fn, args, kwargs)

@@ -146,3 +146,55 @@ def test_as_subclass_of_a_recorded_tensor_is_an_alias_node_as_pytorchs():
     assert y.data_ptr() == x.data_ptr()
     y.sum().backward()
     assert x.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+# recorded from PyTorch 2.13: einsum's operands given as one list reach a tensor subclass's
+# __torch_function__ one by one, but a mode sees the call as it was made
+class _EinsumSeen(ember.Tensor):
+    seen = []
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if getattr(func, '__name__', '') == 'einsum':
+            cls.seen.append([type(a).__name__ for a in args])
+        return super().__torch_function__(func, types, args, kwargs)
+
+
+def test_einsum_operands_in_one_list_reach_a_subclass_one_by_one():
+    a, b = ember.ones(2, 2).as_subclass(_EinsumSeen), ember.ones(2, 2)
+    _EinsumSeen.seen.clear()
+    ember.einsum('ij,jk', [a, b])
+    ember.einsum('ij,jk', (a, b))
+    out = ember.einsum('ij,jk', a, b)
+    assert _EinsumSeen.seen == [['str', '_EinsumSeen', 'Tensor']] * 3
+    assert out.tolist() == [[2., 2.], [2., 2.]]
+
+
+def test_einsum_operands_in_one_list_reach_a_mode_as_given():
+    from ember.overrides import TorchFunctionMode
+    seen = []
+
+    class Mode(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            if getattr(func, '__name__', '') == 'einsum':
+                seen.append([type(a).__name__ for a in args])
+            return func(*args, **(kwargs or {}))
+    a, b = ember.ones(2, 2), ember.ones(2, 2)
+    with Mode():
+        ember.einsum('ij,jk', [a, b])
+        ember.einsum('ij,jk', (a, b))
+        ember.einsum('ij,jk', a, b)
+    assert seen == [['str', 'list'], ['str', 'tuple'], ['str', 'Tensor', 'Tensor']]
+
+
+def test_einsum_of_proxies_in_one_tuple_records_each_operand():
+    # opt_einsum (as e3nn's tensor products use it) calls einsum(equation, operands) on fx proxies
+    import ember.fx
+    from ember.fx._dispatch import dispatch_for_tracing
+    with dispatch_for_tracing():        # (dispatch off again after it, for the tests that follow)
+        graph = ember.fx.Graph()
+        tracer = ember.fx.proxy.GraphAppendingTracer(graph)
+        pa = ember.fx.Proxy(graph.placeholder('a'), tracer=tracer)
+        pb = ember.fx.Proxy(graph.placeholder('b'), tracer=tracer)
+        node = ember.einsum('ij,jk->ik', (pa, pb)).node
+    assert node.args == ('ij,jk->ik', pa.node, pb.node)

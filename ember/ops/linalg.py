@@ -1226,6 +1226,17 @@ def einsum(equation, *operands):
     return result
 
 
+
+def _einsum_handed_args(args):
+    """einsum's arguments as a __torch_function__ receives them: operands given as one list or tuple
+    (``einsum(eq, [a, b])``, as opt_einsum calls it) are handed on one by one, as PyTorch's einsum does."""
+    if len(args) == 2 and isinstance(args[1], (list, tuple)) and not isinstance(args[0], Tensor):
+        return (args[0], *args[1])
+    return args
+
+
+einsum._torch_function_args = _einsum_handed_args
+
 def _records_steps(a, b):
     """Whether einsum records PyTorch's steps for these two operands (as matmul does): the graph is recorded,
     both are plain tensors of one dtype computed at that precision (half precision keeps the one node, whose
