@@ -7,6 +7,7 @@ into the batch axis as ``(N * num_heads, L, head_dim)``, masks where True (bool)
 means "do not attend".
 """
 import math
+import sys
 
 import numpy as np
 
@@ -402,6 +403,7 @@ def _float_mask(mask, name, dtype, other=None, other_name=''):
 
 def _project(query, key, value, E, in_proj_weight, in_proj_bias, separate, q_w, k_w, v_w):
     """The q, k, v input projections: one matmul for self-attention, two for a shared key/value."""
+    _linear = sys.modules['ember.nn.functional'].linear     # (F.linear as patched now, as PyTorch calls it)
     if separate:
         for w, name in ((q_w, 'q'), (k_w, 'k'), (v_w, 'v')):
             if w is None:
@@ -580,20 +582,26 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if not training:
         dropout_p = 0.0
 
+    # the products, softmax and output projection are looked up where a user reaches them (ember.bmm, F.softmax,
+    # ...) at each call, as PyTorch's function does: a library that patches them (ptflops counting FLOPs) sees
+    # attention's calls
+    import ember
+    functional = sys.modules['ember.nn.functional']
     if need_weights:
         if is_causal and attn_mask is None:
             raise AssertionError('FIXME: is_causal not implemented for need_weights')
         q_scaled = q * math.sqrt(1.0 / float(head_dim))
         if attn_mask is not None:
-            scores = baddbmm(attn_mask.expand(bsz * num_heads, tgt_len, src_len), q_scaled, k.transpose(-2, -1))
+            scores = ember.baddbmm(attn_mask.expand(bsz * num_heads, tgt_len, src_len), q_scaled,
+                                   k.transpose(-2, -1))
         else:
-            scores = bmm(q_scaled, k.transpose(-2, -1))
-        weights = softmax(scores, -1)
+            scores = ember.bmm(q_scaled, k.transpose(-2, -1))
+        weights = functional.softmax(scores, -1)
         if dropout_p > 0.0:
-            weights = _dropout(weights, dropout_p, True)
-        out = bmm(weights, v)
+            weights = functional.dropout(weights, dropout_p, True)
+        out = ember.bmm(weights, v)
         out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
-        out = _linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, out_proj_weight.shape[0])
+        out = functional.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, out_proj_weight.shape[0])
         weights = weights.reshape(bsz, num_heads, tgt_len, src_len)
         if average_attn_weights:
             weights = weights.mean(1)
@@ -607,9 +615,9 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     q = q.reshape(bsz, num_heads, tgt_len, head_dim)
     k = k.reshape(bsz, num_heads, src_len, head_dim)
     v = v.reshape(bsz, num_heads, src_len, head_dim)
-    out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+    out = functional.scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
     out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
-    out = _linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, out_proj_weight.shape[0])
+    out = functional.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, out_proj_weight.shape[0])
     if not batched:
         out = out.squeeze(1)
     return out, None
