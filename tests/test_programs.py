@@ -59,7 +59,8 @@ LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_
                     'lib_denoising_diffusion': 'denoising_diffusion_pytorch ema_pytorch accelerate huggingface_hub '
                                                'safetensors',
                     'lib_vit_pytorch': 'vit_pytorch lion_pytorch',
-                    'lib_torchsde': 'torchsde trampoline boltons', 'lib_ignite': 'ignite'}
+                    'lib_torchsde': 'torchsde trampoline boltons', 'lib_ignite': 'ignite',
+                    'lib_flop_counters': 'ptflops thop torchsummary'}
 NEEDS.update(LIBRARY_PROGRAMS)
 # (OpenCV and scikit-learn, compiled and never importing torch, stay imported once)
 _ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.split()
