@@ -69,7 +69,15 @@ class Size(tuple):
         return Size(r) if isinstance(item, slice) else r
 
     def __add__(self, other):
-        return Size(tuple.__add__(self, tuple(other)))
+        if isinstance(other, tuple):
+            return Size(tuple.__add__(self, other))
+        # as for PyTorch's Size (a C tuple), the other operand's own addition comes first (MONAI's
+        # ``img.shape[1:] + np.array(1)`` is NumPy's broadcast sum, an array), then tuple concatenation refuses it
+        reflected = getattr(type(other), '__radd__', None)
+        result = NotImplemented if reflected is None else reflected(other, self)
+        if result is not NotImplemented:
+            return result
+        raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to ember.Size")
 
     def __radd__(self, other):  # (1,) + Size([2]) is a Size, as in PyTorch
         if not isinstance(other, tuple):

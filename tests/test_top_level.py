@@ -135,6 +135,17 @@ def test_size_plus_tuple_is_a_size_both_ways():
     assert type([1] + [2]) is list  # unrelated sequences unaffected
 
 
+def test_size_plus_an_array_is_numpys_sum_and_plus_a_list_is_refused():
+    # PyTorch 2.13: Size([16, 16]) + np.array(1) -> array([17, 17]) (MONAI's crop-centre arithmetic relies on it);
+    # + [1] or + 1 -> TypeError "can only concatenate tuple (not list) to torch.Size"
+    summed = ember.Size([16, 16]) + np.array(1)
+    assert isinstance(summed, np.ndarray) and summed.tolist() == [17, 17]
+    assert (ember.Size([16, 16]) + np.array([1, 2])).tolist() == [17, 18]
+    for other, name in (([1], 'list'), (1, 'int'), (2.5, 'float')):
+        with pytest.raises(TypeError, match=rf'^can only concatenate tuple \(not {name}\) to ember\.Size$'):
+            ember.Size([16, 16]) + other
+
+
 def test_indexing_with_a_range_is_advanced_indexing():
     x = ember.arange(10.0, requires_grad=True)
     y = x[range(2, 5)]
