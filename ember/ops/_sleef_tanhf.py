@@ -34,7 +34,7 @@ def _exact_fma(a, b, c):
 _LOW_BITS = np.uint64(0x1FFFFFFF)       # a double's mantissa bits below float32's
 _MIDPOINT = np.uint64(0x10000000)       # ... when it lies exactly halfway between two floats
 _EXPONENT = np.uint32(0x7F800000)
-_NEAR = np.int64(1 << 24)               # 2**-5 of a float32 unit, in units of a double's last place
+_NEAR = np.int64(1 << 23)               # 2**-6 of a float32 unit, in units of a double's last place
 _TINY_INPUT = _f(2.0 ** -16)             # below it SLEEF's result is often a unit off tanh's rounding
 
 
@@ -145,7 +145,7 @@ def tanhf(x):
     """SLEEF's ``tanhf`` (1-ulp) of a float32 array, fast: for ``|x| >= 2**-16`` SLEEF's pair result lies
     within a small fraction of a float32 unit of ``tanh(x)`` (0.014 at most), and its last step rounds
     it, so away from float32's midpoints it is float64's ``tanh`` rounded; the elements whose float64
-    ``tanh`` lies within 2**-5 of a unit of a midpoint, and the smaller inputs, are computed step by step
+    ``tanh`` lies within 2**-6 of a unit of a midpoint, and the smaller inputs, are computed step by step
     (``tanhf_steps``). scripts/check_sleef_tanhf.py compares the two on every float32."""
     x = np.asarray(x, _f)
     with np.errstate(all='ignore'):
