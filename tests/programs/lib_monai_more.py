@@ -96,3 +96,9 @@ batch = next(iter(DataLoader(ds, batch_size=4)))
 print('array dataset', batch[0].shape, batch[0].sum().item(), batch[1].tolist())
 items = decollate_batch({'img': batch[0], 'label': batch[1]})
 print('decollate', len(items), items[0]['img'].shape, items[1]['label'])
+from monai.transforms import RandCropByPosNegLabeld
+pair = {'image': torch.rand(1, 16, 16), 'label': (torch.rand(1, 16, 16) > 0.7).float()}
+pos_neg = RandCropByPosNegLabeld(keys=['image', 'label'], label_key='label', spatial_size=(8, 8), num_samples=3)
+pos_neg.set_random_state(0)
+crops = pos_neg(pair)
+print('pos/neg crops', len(crops), crops[0]['image'].shape, [f"{c['image'].sum().item():.4f}" for c in crops])
