@@ -90,6 +90,10 @@ def _dispatching(fn, name=None, api=None):
             if result is not NotImplemented:
                 return result
         return fn(*args, **kwargs)
+    # (functools.wraps leaves keyword defaults out; code reads them to learn what an op takes: MONAI's meshgrid_ij
+    # passes indexing= only when torch.meshgrid.__kwdefaults__ names it, else PyTorch's deprecation warning shows)
+    if getattr(fn, '__kwdefaults__', None):
+        op.__kwdefaults__ = dict(fn.__kwdefaults__)
     return op
 
 

@@ -198,3 +198,13 @@ def test_einsum_of_proxies_in_one_tuple_records_each_operand():
         pb = ember.fx.Proxy(graph.placeholder('b'), tracer=tracer)
         node = ember.einsum('ij,jk->ik', (pa, pb)).node
     assert node.args == ('ij,jk->ik', pa.node, pb.node)
+
+
+def test_ops_bound_to_their_dispatching_wrappers_keep_their_keyword_defaults():
+    # (this module's subclasses switched dispatch on.) PyTorch 2.13: torch.meshgrid.__kwdefaults__ ==
+    # {'indexing': None}; MONAI reads it to decide whether to pass indexing='ij' (else a deprecation warning)
+    from ember._torch_function import unwrapped
+    assert unwrapped(ember.meshgrid) is not ember.meshgrid
+    assert ember.meshgrid.__kwdefaults__ == {'indexing': None}
+    a, b = ember.meshgrid(ember.arange(2), ember.arange(3), indexing='ij')
+    assert a.shape == b.shape == (2, 3)
