@@ -11,14 +11,12 @@ through the scalar loop: the C library's ``erff`` and ``expf``, products and sum
 float16 and bfloat16 go the same way in float32 (loaded exactly, the result rounded once), with blocks of
 64 elements (two vectors of 32 halves) whose ``x * pdf + cdf`` is not fused.
 """
-import ctypes
-import ctypes.util
 import math
 
 import numpy as np
 
 from ember._random.exact import fma32
-from ember.ops import _gelu_f32
+from ember.ops import _gelu_f32, _libm_float32
 
 _f = np.float32
 _ALPHA = _f(math.sqrt(0.5))
@@ -27,27 +25,6 @@ _ONE, _HALF, _MINUS_HALF = _f(1), _f(0.5), _f(-0.5)
 BLOCK = 32           # elements per vectorised step: two vectors of 16 floats
 HALF_BLOCK = 64      # ... of 32 float16/bfloat16 values
 _GRAIN = 32768       # ATen's default grain: smaller tensors run on one thread
-
-_EXPF = []           # the C library's expf, looked up on first use
-
-
-def _libm_expf():
-    if not _EXPF:
-        try:
-            fn = ctypes.CDLL(ctypes.util.find_library('m')).expf
-            fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
-        except (OSError, AttributeError, TypeError):
-            fn = None
-        _EXPF.append(fn)
-    return _EXPF[0]
-
-
-def _scalar_exp(y):
-    expf = _libm_expf()
-    if expf is None:     # no C library to call: float64 exp rounded (the same bits almost always)
-        return np.array([math.exp(v) for v in y.tolist()], _f)
-    return np.array([expf(v) for v in y.tolist()], _f)
-
 
 def _iteration_order(g, x):
     """The flat C-order positions of the elements in the order ATen visits them, the length of the
@@ -134,7 +111,7 @@ def gelu_backward(g, x, threads, half=False):
         if not vec.all():
             scalar = ~vec
             xs = xf[scalar]
-            cdf = _HALF * (_ONE + _gelu_f32._scalar_erf(xs * _ALPHA))
-            pdf = _BETA * _scalar_exp(xs * xs * _MINUS_HALF)
+            cdf = _HALF * (_ONE + _libm_float32.erff(xs * _ALPHA))
+            pdf = _BETA * _libm_float32.expf(xs * xs * _MINUS_HALF)
             out[scalar] = gf[scalar] * (cdf + xs * pdf)
     return out.reshape(x.shape)

@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from ember._random.exact import fma32
-from ember.ops import _chunk_threads, _gelu_bwd_onednn
+from ember.ops import _chunk_threads, _gelu_bwd_onednn, _libm_float32
 
 _f = np.float32
 
@@ -252,30 +252,6 @@ def _vector_erf(x):
     return np.where(np.signbit(x), -v, v)
 
 
-_ERFF = []   # the C library's erff, looked up on first use (finding the library costs imports)
-
-
-def _libm_erff():
-    if not _ERFF:
-        import ctypes
-        import ctypes.util
-        try:
-            fn = ctypes.CDLL(ctypes.util.find_library('m')).erff
-            fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
-        except (OSError, AttributeError, TypeError):
-            fn = None
-        _ERFF.append(fn)
-    return _ERFF[0]
-
-
-def _scalar_erf(x):
-    """The C library's ``erff`` of each element (a few per call: only run tails come here)."""
-    erff = _libm_erff()
-    if erff is None:   # no C library to call: float64 erf rounded (the same bits almost always)
-        return np.array([math.erf(v) for v in x.tolist()], _f)
-    return np.array([erff(v) for v in x.tolist()], _f)
-
-
 def _runs(x, threads):
     """``x``'s elements in the order ATen's iterator visits them (memory order) as a flat array,
     and the (start, stop) pieces one inner loop call gets: runs of the innermost dense dimension,
@@ -322,7 +298,7 @@ def aten_gelu(x, threads):
         if vec.any():
             erf[vec] = _vector_erf(scaled[vec])
         if not vec.all():
-            erf[~vec] = _scalar_erf(scaled[~vec])
+            erf[~vec] = _libm_float32.erff(scaled[~vec])
         out = (flat * _HALF) * (_ONE + erf)
     inverse = np.argsort(order)
     return out.reshape(y.shape).transpose(inverse).copy()

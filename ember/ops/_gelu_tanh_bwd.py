@@ -10,13 +10,11 @@ roundings (in the vector and the scalar loops alike) and leaves the last sum unf
 ``tanh`` is SLEEF's (``_sleef_tanhf``), the scalar loop's the C library's ``tanhf``; which elements take
 which loop is decided as for the exact form (``_gelu_bwd_aten.vector_mask``).
 """
-import ctypes
-import ctypes.util
 import math
 
 import numpy as np
 
-from ember.ops import _chunk_threads, _gelu_bwd_aten, _sleef_tanhf
+from ember.ops import _chunk_threads, _gelu_bwd_aten, _libm_float32, _sleef_tanhf
 
 _f = np.float32
 _BETA = _f(math.sqrt(2) * (2 / math.sqrt(math.pi)) * 0.5)
@@ -25,23 +23,6 @@ _THREE_KAPPA = _f(3) * _KAPPA
 _ONE, _HALF = _f(1), _f(0.5)
 _QUIET_BIT = np.uint32(0x00400000)
 _CHUNK = 1 << 14
-
-_TANHF = []          # the C library's tanhf, looked up on first use
-
-
-def _libm_tanh(u):
-    if not _TANHF:
-        try:
-            fn = ctypes.CDLL(ctypes.util.find_library('m')).tanhf
-            fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
-        except (OSError, AttributeError, TypeError):
-            fn = None
-        _TANHF.append(fn)
-    tanhf = _TANHF[0]
-    if tanhf is None:    # no C library to call: float64 tanh rounded (the same bits almost always)
-        return np.array([math.tanh(v) for v in u.tolist()], _f)
-    return np.array([tanhf(v) for v in u.tolist()], _f)
-
 
 def _gradient(g, x, tanh, out=None):
     x_sq = x * x
@@ -84,5 +65,5 @@ def gelu_backward(g, x, threads, half=False):
                 xv, gv = xf[vec], gf[vec]
                 out[vec] = _vector_nans(gv, xv, _gradient(gv, xv, _sleef_tanhf.tanhf))
             scalar = ~vec
-            out[scalar] = _gradient(gf[scalar], xf[scalar], _libm_tanh)
+            out[scalar] = _gradient(gf[scalar], xf[scalar], _libm_float32.tanhf)
     return out.reshape(x.shape)
