@@ -381,7 +381,7 @@ class CompiledCallable:
             elif name in trees:
                 key.append(_containers.guard(name, trees[name], self._describe))
             else:
-                key.append((name, type(value), value if _hashable(value) else id(value)))
+                key.append((name, type(value), value if _containers.hashable(value) else id(value)))
         return tuple(key)
 
     def _describe(self, name, t):
@@ -654,13 +654,6 @@ def _graph_code(gm, inputs):
     return (f"TRACED GRAPH\n ===== __compiled_fn_{next(_GRAPH_IDS)} =====\n "
             + gm.print_readable(print_output=False, include_stride=True, include_device=True).lstrip('\n') + '\n')
 
-
-def _hashable(value):
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 def reset():

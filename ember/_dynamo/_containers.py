@@ -126,7 +126,7 @@ def guard(name, tree, describe_tensor):
             if seen != source:
                 duplicates.append((source, seen))
         else:
-            described.append((source, type(leaf), leaf if _hashable(leaf) else id(leaf)))
+            described.append((source, type(leaf), leaf if hashable(leaf) else id(leaf)))
     return TreeGuard((name, structure, tuple(described), tuple(duplicates)))
 
 
@@ -248,7 +248,8 @@ def _node_type(spec):
     return spec.type
 
 
-def _hashable(value):
+def hashable(value):
+    """Whether ``value`` can stand in a guard's key itself (else its identity does)."""
     try:
         hash(value)
     except TypeError:
