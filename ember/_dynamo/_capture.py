@@ -655,7 +655,6 @@ def _graph_code(gm, inputs):
             + gm.print_readable(print_output=False, include_stride=True, include_device=True).lstrip('\n') + '\n')
 
 
-
 def reset():
     """Forgets every captured graph: each compiled callable captures and calls its backend again."""
     _RECORD['graphs'].clear()
