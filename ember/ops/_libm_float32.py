@@ -11,8 +11,6 @@ midpoint (glibc's expf rounds within 0.502 units of the last place, so elsewhere
 rounded) miss by a unit or two on a few per cent of elements. Without a C library to call, the float64
 values rounded serve throughout.
 """
-import ctypes
-import ctypes.util
 import math
 
 import numpy as np
@@ -25,6 +23,8 @@ _MIDPOINT_WINDOW = 2.0 ** -6     # in float32 units of the last place: where the
 
 def _libm(name):
     if name not in _FUNCTIONS:
+        import ctypes           # (here: finding the library imports tempfile and more, kept off ``import ember``)
+        import ctypes.util
         try:
             fn = getattr(ctypes.CDLL(ctypes.util.find_library('m')), name)
             fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
