@@ -169,6 +169,33 @@ def restrided(xp, array, value, name):
     return arrange(xp, array, value, name)
 
 
+def iteration_perm(shape, operand_strides):
+    """The dims of ``shape``, innermost first, in the order PyTorch's TensorIterator walks operands with
+    these strides (in elements): an insertion sort from the innermost dim where the first operand that
+    tells two dims apart decides (a stride of 0 tells nothing; equal strides put the smaller dim inside)."""
+    def order(d0, d1):
+        for strides in operand_strides:
+            a, b = strides[d0], strides[d1]
+            if a == 0 or b == 0:
+                continue
+            if a != b:
+                return 1 if a > b else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+    perm = list(range(len(shape) - 1, -1, -1))
+    for i in range(1, len(perm)):
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = order(perm[k], perm[j])
+            if c > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif c < 0:
+                break
+    return perm
+
+
 def preserved_strides(shape, byte_strides, itemsize):
     """The strides (in elements) PyTorch gives a copy of a tensor with ``preserve_format``: the
     tensor's own when it is dense and non-overlapping (transposed, permuted, channels-last), else
@@ -187,23 +214,9 @@ def preserved_strides(shape, byte_strides, itemsize):
         expected *= shape[d]
     else:
         return tuple(strides)
-    # otherwise: dims ordered by stride (insertion sort from the innermost; a stride of 0 compares
-    # equal to anything, equal strides put the smaller dim inside), then laid out densely
-    perm = list(range(ndim - 1, -1, -1))
-    for i in range(1, ndim):
-        j = i
-        for k in range(i - 1, -1, -1):
-            a, b = strides[perm[k]], strides[perm[j]]
-            order = 0 if a == 0 or b == 0 else (a > b) - (a < b)
-            if order == 0 and a != 0 and b != 0 and shape[perm[k]] > shape[perm[j]]:
-                order = 1
-            if order > 0:
-                perm[k], perm[j] = perm[j], perm[k]
-                j = k
-            elif order < 0:
-                break
+    # otherwise: dims ordered by stride, then laid out densely
     out, step = [0] * ndim, 1
-    for d in perm:
+    for d in iteration_perm(shape, [strides]):
         out[d] = step
         if shape[d] > 1:
             step *= shape[d]

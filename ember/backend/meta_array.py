@@ -13,7 +13,7 @@ import types
 
 import numpy as np
 
-from ember._formats import contiguous_strides
+from ember._formats import contiguous_strides, iteration_perm
 
 try:
     from numpy.lib.array_utils import normalize_axis_tuple as _axes
@@ -114,27 +114,7 @@ def _dense_layout(shape, operand_strides):
     operands' strides order them (the first operand that tells two dims apart decides; broadcast
     dims tell nothing), then laid out densely."""
     ndim = len(shape)
-    perm = list(range(ndim - 1, -1, -1))     # innermost first
-
-    def order(d0, d1):
-        for strides in operand_strides:
-            a, b = strides[d0], strides[d1]
-            if a == 0 or b == 0:
-                continue
-            if a != b:
-                return 1 if a > b else -1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-    for i in range(1, ndim):
-        j = i
-        for k in range(i - 1, -1, -1):
-            c = order(perm[k], perm[j])
-            if c > 0:
-                perm[k], perm[j] = perm[j], perm[k]
-                j = k
-            elif c < 0:
-                break
+    perm = iteration_perm(shape, operand_strides)
     out, step = [0] * ndim, 1
     for d in perm:
         out[d] = step

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from ember._formats import iteration_perm
 from ember._random.exact import fma32
 from ember.ops import _gelu_f32, _libm_float32
 
@@ -26,34 +27,15 @@ BLOCK = 32           # elements per vectorised step: two vectors of 16 floats
 HALF_BLOCK = 64      # ... of 32 float16/bfloat16 values
 _GRAIN = 32768       # ATen's default grain: smaller tensors run on one thread
 
+
 def _iteration_order(g, x):
     """The flat C-order positions of the elements in the order ATen visits them, the length of the
     innermost run, and whether both operands are dense along it."""
     keep = [d for d in range(x.ndim) if x.shape[d] != 1]
     shape = [x.shape[d] for d in keep]
     operands = [[a.strides[d] // a.itemsize for d in keep] for a in (g, x)]
-
-    def order(d0, d1):
-        # ATen's comparison of two dimensions: the first operand whose strides differ decides
-        for strides in operands:
-            s0, s1 = strides[d0], strides[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return -1 if s0 < s1 else 1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-    perm = list(range(len(shape) - 1, -1, -1))    # innermost first
-    for i in range(1, len(perm)):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = order(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
+    # ATen's order of the dimensions: the first operand whose strides differ decides
+    perm = iteration_perm(shape, operands)      # innermost first
     # merge the innermost dimensions while every operand is dense across them
     run = shape[perm[0]] if perm else 1
     dense = bool(perm) and all(strides[perm[0]] == 1 for strides in operands)
