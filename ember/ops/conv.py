@@ -72,6 +72,11 @@ def _out_size(size, k, s, pad, d):
     return (size + pad[0] + pad[1] - d * (k - 1) - 1) // s + 1
 
 
+def _transposed_out_size(size, k, s, pad, d, output_padding=0):
+    """The size a transposed convolution spreads an input dim of ``size`` over, ``pad`` cut off."""
+    return (size - 1) * s - pad[0] - pad[1] + d * (k - 1) + 1 + output_padding
+
+
 def _columns(xp, win, kernel, out, groups, into=None):
     """im2col from ``win``, the windows (n, C, *K, *out) of an already padded input (a ``_windows`` view,
     or a batch slice of one): a contiguous ``(n, G, C/G * prod(K), prod(out))`` (written into ``into``
@@ -204,8 +209,8 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
     makes those per-position windows (the columns), col2im adds them up."""
     n = x.ndim - 2
     if xp is backend.meta_numpy:    # shape and dtype only: no kernel's chunks to walk through
-        out = tuple((x.shape[2 + i] - 1) * stride[i] - pads[i][0] - pads[i][1] + dilation[i] * (w.shape[2 + i] - 1)
-                    + output_padding[i] + 1 for i in range(n))
+        out = tuple(_transposed_out_size(x.shape[2 + i], w.shape[2 + i], stride[i], pads[i], dilation[i],
+                                         output_padding[i]) for i in range(n))
         return backend.meta_array(x.shape[:1] + (w.shape[1] * groups,) + out, np.result_type(x.dtype, w.dtype))
     if stride == (1,) * n and dilation == (1,) * n and tuple(output_padding) == (0,) * n:
         # stride 1: a convolution with the flipped kernel, padded by what the kernel overhangs
@@ -231,8 +236,7 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
     cols = xp.matmul(wm, xm)                                                         # (G, og*K, N*L)
     cols = cols.reshape((groups * og,) + tuple(kernel) + (N,) + tuple(blocks))
     cols = xp.moveaxis(cols, 1 + len(kernel), 0)                    # (N, Cout, *K, *L), a view
-    size = tuple((b - 1) * s - lo - hi + d * (k - 1) + 1 + op for b, s, (lo, hi), d, k, op
-                 in zip(blocks, stride, pads, dilation, kernel, output_padding))
+    size = tuple(map(_transposed_out_size, blocks, kernel, stride, pads, dilation, output_padding))
     return _col2im_raw(xp, cols, size, kernel, stride, pads, dilation).astype(x.dtype, copy=False)   # bf16: above
 
 
@@ -384,8 +388,8 @@ def _weight_layout(xp, gw, shape, dtype):
 
 def _input_leftover(in_shape, g_shape, kernel, stride, pads, dilation):
     """output_padding that makes the transposed convolution of ``g`` come back to ``in_shape``."""
-    return tuple(in_shape[i] - ((g_shape[i] - 1) * stride[i] - pads[i][0] - pads[i][1] +
-                                dilation[i] * (kernel[i] - 1) + 1) for i in range(len(kernel)))
+    return tuple(in_shape[i] - _transposed_out_size(g_shape[i], kernel[i], stride[i], pads[i], dilation[i])
+                 for i in range(len(kernel)))
 
 
 # ------------------------------------------------------------------------------- primitives
@@ -698,8 +702,8 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
                 ' '.join(f"stride_{d}: {v}" for d, v in zip(dims, stride)) + ' ' + \
                 ' '.join(f"dilation_{d}: {v}" for d, v in zip(dims, dilation))
             raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got {parts}")
-        out = [(input.shape[2 + i] - 1) * stride[i] - pads[i][0] - pads[i][1] + dilation[i] * (ws[2 + i] - 1) + 1 +
-               output_padding[i] for i in range(k)]
+        out = [_transposed_out_size(input.shape[2 + i], ws[2 + i], stride[i], pads[i], dilation[i], output_padding[i])
+               for i in range(k)]
         if any(o <= 0 for o in out):
             raise RuntimeError(f"Given input size per channel: ({' x '.join(str(s) for s in input.shape[2:])}). "
                                f"Calculated output size per channel: ({' x '.join(map(str, out))}). "
